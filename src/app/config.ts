@@ -1,0 +1,17 @@
+import path from 'node:path';
+
+/** Where the database lives: flag, then CLAIMWATCH_DB, then $XDG_DATA_HOME/claimwatch, then ~/.local/share/claimwatch. */
+export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, home: string): string {
+  if (flag) return path.resolve(flag);
+  if (env.CLAIMWATCH_DB) return path.resolve(env.CLAIMWATCH_DB);
+  const dataHome = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+    ? env.XDG_DATA_HOME
+    : path.join(home, '.local', 'share');
+  return path.join(dataHome, 'claimwatch', 'claimwatch.db');
+}
+
+/** Who is tagging: flag, then CLAIMWATCH_REVIEWER, then the login name. */
+export function resolveReviewer(flag: string | undefined, env: NodeJS.ProcessEnv, login: string): string {
+  const name = (flag ?? env.CLAIMWATCH_REVIEWER ?? login).trim();
+  return name || 'unknown';
+}

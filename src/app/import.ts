@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { Db } from '../store/db.js';
+import { PaperStore } from '../store/papers.js';
+import { createXmlParser } from '../pubmed/xml.js';
+import { createMedlineParser, looksLikeMedline } from '../pubmed/medline.js';
+import type { IncrementalParser, RawFormat, SourceItem } from '../evidence/paper.js';
+
+/** What importing one file did. */
+export interface FileImport {
+  file: string;
+  format: RawFormat | null;
+  ok: boolean;
+  error: string | null;
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+/** Totals over all files plus each file's outcome. */
+export interface ImportSummary {
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: number;
+  files: FileImport[];
+}
+
+/** Picks the parser for a file from its first characters: XML, MEDLINE text, or neither. */
+export function detectFormat(head: string): RawFormat | null {
+  const s = head.replace(/^\uFEFF/, '').replace(/^[ \t\r\n]+/, '');
+  if (s.startsWith('<')) return 'pubmed-xml';
+  if (looksLikeMedline(s)) return 'medline';
+  return null;
+}
+
+/** Opens a file as a UTF-8 text stream, gunzipping it when it starts with the gzip magic bytes. */
+async function openText(file: string): Promise<Readable> {
+  const fd = await fs.promises.open(file, 'r');
+  const magic = Buffer.alloc(2);
+  const { bytesRead } = await fd.read(magic, 0, 2, 0);
+  await fd.close();
+  const raw = fs.createReadStream(file);
+  const gz = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const stream = gz ? raw.pipe(zlib.createGunzip()) : raw;
+  if (gz) raw.on('error', (e) => stream.destroy(e));
+  stream.setEncoding('utf8');
+  return stream;
+}
+
+class ImportFailure extends Error {}
+
+/**
+ * Imports one file in one transaction: either every record in it is stored, or none is.
+ * Memory stays bounded by one record because the file is streamed through an incremental parser.
+ */
+export async function importFile(db: Db, file: string, now: () => string): Promise<FileImport> {
+  const result: FileImport = { file, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0 };
+  const store = new PaperStore(db);
+  const source = `import ${path.basename(file)}`;
+  let parser: IncrementalParser | null = null;
+  let head = '';
+  let items = 0;
+  const at = now();
+  const apply = (batch: SourceItem[]): void => {
+    for (const item of batch) {
+      items++;
+      if (item.kind === 'paper') {
+        result[store.upsert(item.paper, at, source)]++;
+      } else {
+        for (const pmid of item.pmids) if (store.markDeleted(pmid, at, source)) result.deleted++;
+      }
+    }
+  };
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    let stream: Readable;
+    try {
+      stream = await openText(file);
+    } catch (e) {
+      throw new ImportFailure(describeFsError(e));
+    }
+    try {
+      for await (const chunk of stream as AsyncIterable<string>) {
+        if (!parser) {
+          head += chunk;
+          if (head.replace(/^[\uFEFF \t\r\n]+/, '').length < 8 && head.length < 4096) continue;
+          result.format = detectFormat(head);
+          if (!result.format) throw new ImportFailure('not PubMed XML or MEDLINE text (it starts with neither "<" nor "PMID-")');
+          parser = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
+          apply(parser.push(head));
+          head = '';
+        } else {
+          apply(parser.push(chunk));
+        }
+      }
+    } catch (e) {
+      if (e instanceof ImportFailure) throw e;
+      const code = (e as { code?: string }).code;
+      if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') throw new ImportFailure('the gzip data is truncated or corrupt');
+      if (code) throw new ImportFailure(describeFsError(e));
+      throw e;
+    }
+    if (!parser) {
+      result.format = detectFormat(head);
+      if (!result.format) throw new ImportFailure(head.trim() ? 'not PubMed XML or MEDLINE text' : 'the file is empty');
+      parser = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
+      apply(parser.push(head));
+    }
+    apply(parser.end());
+    if (items === 0) throw new ImportFailure('no PubMed records in it');
+    db.prepare(
+      `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
+    db.exec('COMMIT');
+    result.ok = true;
+  } catch (e) {
+    db.exec('ROLLBACK');
+    result.added = result.updated = result.unchanged = result.deleted = 0;
+    result.error = (e as Error).message;
+  }
+  return result;
+}
+
+function describeFsError(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'ENOENT') return 'no such file';
+  if (err.code === 'EISDIR') return 'it is a directory, not a file';
+  if (err.code === 'EACCES') return 'permission denied';
+  return err.message ?? String(e);
+}
+
+/** Imports each file in its own transaction; a failed file is reported and the others still import. */
+export async function importFiles(
+  db: Db,
+  files: string[],
+  now: () => string = () => new Date().toISOString(),
+): Promise<ImportSummary> {
+  const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, files: [] };
+  for (const file of files) {
+    const r = await importFile(db, file, now);
+    summary.files.push(r);
+    summary.added += r.added;
+    summary.updated += r.updated;
+    summary.unchanged += r.unchanged;
+    summary.deleted += r.deleted;
+    if (!r.ok) summary.failed++;
+  }
+  return summary;
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../store/db.js';
+import { PaperStore, type StoredPaper } from '../store/papers.js';
+import { listPapers, type PaperFilter } from '../store/library.js';
+import { listClaims } from '../store/claims.js';
+import { historyForPaper, type HistoryEntry } from '../store/history.js';
+import { resolveClaim, type Stance } from '../evidence/claims.js';
+import type { Author, PaperLink } from '../evidence/paper.js';
+import { requirePaper } from './tagging.js';
+
+/** A paper as `show --json`, `papers --json` and `inbox --json` print it. */
+export interface PaperView {
+  pmid: number;
+  type: 'article' | 'book';
+  title: string | null;
+  abstract: string | null;
+  authors: Author[];
+  journal: string | null;
+  journalAbbrev: string | null;
+  year: number | null;
+  pubDate: string | null;
+  doi: string | null;
+  pmcid: string | null;
+  publicationTypes: string[];
+  mesh: string[];
+  keywords: string[];
+  language: string | null;
+  retracted: boolean;
+  links: PaperLink[];
+  dateRevised: string | null;
+  entrezDate: string | null;
+  deleted: boolean;
+  dismissed: boolean;
+  dismissals: { reviewer: string; reason: string | null; at: string }[];
+  tags: { claim: string; stance: Stance; note: string | null; reviewer: string; at: string }[];
+}
+
+type TagRow = { pmid: number; claim: string; stance: Stance; note: string | null; reviewer: string; at: string };
+type DismissalRow = { pmid: number; reviewer: string; reason: string | null; at: string };
+
+function toView(p: StoredPaper, tags: TagRow[], dismissals: DismissalRow[]): PaperView {
+  return {
+    pmid: p.pmid, type: p.type, title: p.title, abstract: p.abstract, authors: p.authors, journal: p.journal,
+    journalAbbrev: p.journalAbbrev, year: p.year, pubDate: p.pubDate, doi: p.doi, pmcid: p.pmcid,
+    publicationTypes: p.publicationTypes, mesh: p.mesh, keywords: p.keywords, language: p.language,
+    retracted: p.retracted, links: p.links, dateRevised: p.dateRevised, entrezDate: p.entrezDate,
+    deleted: p.deletedAt !== null,
+    dismissed: dismissals.length > 0,
+    dismissals: dismissals.map(({ reviewer, reason, at }) => ({ reviewer, reason, at })),
+    tags: tags.map(({ claim, stance, note, reviewer, at }) => ({ claim, stance, note, reviewer, at })),
+  };
+}
+
+/** Attaches tags and dismissals to papers with two queries, whatever the number of papers. */
+function views(db: Db, papers: StoredPaper[]): PaperView[] {
+  if (papers.length === 0) return [];
+  const ids = JSON.stringify(papers.map((p) => p.pmid));
+  const tags = db
+    .prepare(
+      `SELECT t.pmid, t.claim_id AS claim, t.stance, t.note, t.reviewer, t.updated_at AS at
+       FROM tags t JOIN claims c ON c.id = t.claim_id
+       WHERE t.pmid IN (SELECT value FROM json_each(?)) ORDER BY c.position, t.reviewer`,
+    )
+    .all(ids) as TagRow[];
+  const dismissals = db
+    .prepare('SELECT pmid, reviewer, reason, at FROM dismissals WHERE pmid IN (SELECT value FROM json_each(?)) ORDER BY at')
+    .all(ids) as DismissalRow[];
+  const byPmid = <T extends { pmid: number }>(rows: T[]): Map<number, T[]> => {
+    const m = new Map<number, T[]>();
+    for (const r of rows) m.set(r.pmid, [...(m.get(r.pmid) ?? []), r]);
+    return m;
+  };
+  const t = byPmid(tags);
+  const d = byPmid(dismissals);
+  return papers.map((p) => toView(p, t.get(p.pmid) ?? [], d.get(p.pmid) ?? []));
+}
+
+/** One paper with its tags, or a UsageError when it is not stored. */
+export function showPaper(db: Db, pmid: number): PaperView {
+  return views(db, [requirePaper(db, pmid)])[0]!;
+}
+
+/** Papers matching a filter (and optionally tagged for one claim), newest first. */
+export function findPapers(
+  db: Db,
+  q: { filter: PaperFilter; claim?: string; limit?: number; offset?: number },
+): PaperView[] {
+  const claim = q.claim ? resolveClaim(q.claim, listClaims(db)).id : undefined;
+  return views(db, listPapers(db, { ...q, claim }));
+}
+
+/** The full history of one paper, oldest first. */
+export function paperHistory(db: Db, pmid: number): HistoryEntry[] {
+  requirePaper(db, pmid);
+  return historyForPaper(db, pmid);
+}
+
+/** The stored paper or undefined (no error). */
+export function getPaper(db: Db, pmid: number): StoredPaper | undefined {
+  return new PaperStore(db).get(pmid);
+}

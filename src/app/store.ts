@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import { openDatabase, migrate, type Db } from '../store/db.js';
+import { insertClaim } from '../store/claims.js';
+import { appendHistory } from '../store/history.js';
+import { ClaimwatchError } from '../errors.js';
+import type { Claim } from '../evidence/claims.js';
+
+/** The claims file shipped in data/. */
+export const CLAIMS_FILE = new URL('../../data/claims.json', import.meta.url);
+
+interface ClaimsFile {
+  claims: Omit<Claim, 'retiredAt'>[];
+}
+
+/** Reads the shipped claims. */
+export function readShippedClaims(file: URL | string = CLAIMS_FILE): Omit<Claim, 'retiredAt'>[] {
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as ClaimsFile;
+  return parsed.claims.map((c) => ({
+    id: c.id,
+    slug: c.slug,
+    statement: c.statement,
+    keywords: c.keywords ?? [],
+    dependsOn: c.dependsOn ?? [],
+  }));
+}
+
+/** Opens the library at `file`, creating and seeding it on first use. */
+export function openLibrary(file: string, now: () => string = () => new Date().toISOString()): Db {
+  let db: Db;
+  try {
+    db = openDatabase(file);
+  } catch (e) {
+    throw new ClaimwatchError(`cannot open the database ${file}: ${(e as Error).message} (check the path, or set --db / CLAIMWATCH_DB)`);
+  }
+  try {
+    const applied = migrate(db);
+    // Seed the review's claims when the claims table is first created, never again:
+    // a user who retires or edits a claim must not see it come back.
+    if (applied.includes('0002_claims_tags_history')) {
+      const at = now();
+      db.transaction(() => {
+        for (const c of readShippedClaims()) {
+          insertClaim(db, c, at);
+          appendHistory(db, {
+            at, actor: 'claimwatch', action: 'claim-add', pmid: null, claimId: c.id,
+            oldValue: null, newValue: c.statement, note: 'seeded from data/claims.json',
+          });
+        }
+      })();
+    }
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
+      throw new ClaimwatchError(`${file} is not a claimwatch database (not SQLite): choose another path with --db`);
+    }
+    throw e;
+  }
+  return db;
+}

@@ -1,0 +1,57 @@
+import { findPapers, paperHistory, showPaper, type PaperView } from '../../app/library.js';
+import { parsePmid } from '../../evidence/claims.js';
+import type { PaperFilter } from '../../store/library.js';
+import type { HistoryEntry } from '../../store/history.js';
+import { renderHistory, renderPaper, renderPaperList } from '../../report/views.js';
+import { UsageError } from '../../errors.js';
+import { printJson } from '../output.js';
+import { withLibrary, type Context } from '../context.js';
+
+/** Parses a --limit value: a positive whole number. */
+export function parseLimit(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[0-9]+$/.test(v) || Number(v) < 1) throw new UsageError(`--limit takes a positive whole number, not '${v}'`);
+  return Number(v);
+}
+
+/** `claimwatch show PMID`. */
+export async function showCommand(ctx: Context, pmidArg: string, opts: { json?: boolean }): Promise<PaperView> {
+  const pmid = parsePmid(pmidArg);
+  const paper = await withLibrary(ctx, (db) => showPaper(db, pmid));
+  if (opts.json) printJson(ctx.io, paper);
+  else ctx.io.stdout(renderPaper(paper, ctx.colour));
+  return paper;
+}
+
+/** `claimwatch inbox`: papers neither tagged nor dismissed, newest first. */
+export async function inboxCommand(ctx: Context, opts: { json?: boolean; limit?: string }): Promise<PaperView[]> {
+  const limit = parseLimit(opts.limit);
+  const papers = await withLibrary(ctx, (db) => findPapers(db, { filter: 'inbox', limit }));
+  if (opts.json) printJson(ctx.io, papers);
+  else ctx.io.stdout(renderPaperList(papers, ctx.colour, 'The inbox is empty: every paper is tagged or dismissed.'));
+  return papers;
+}
+
+/** `claimwatch papers [--tagged | --untagged | --dismissed] [--claim ID]`. */
+export async function papersCommand(
+  ctx: Context,
+  opts: { tagged?: boolean; untagged?: boolean; dismissed?: boolean; claim?: string; json?: boolean; limit?: string },
+): Promise<PaperView[]> {
+  const chosen = (['tagged', 'untagged', 'dismissed'] as const).filter((k) => opts[k]);
+  if (chosen.length > 1) throw new UsageError(`--${chosen.join(' and --')} cannot be combined: choose one`);
+  const filter: PaperFilter = chosen[0] ?? 'all';
+  const limit = parseLimit(opts.limit);
+  const papers = await withLibrary(ctx, (db) => findPapers(db, { filter, claim: opts.claim, limit }));
+  if (opts.json) printJson(ctx.io, papers);
+  else ctx.io.stdout(renderPaperList(papers, ctx.colour, 'No papers match.'));
+  return papers;
+}
+
+/** `claimwatch history PMID`. */
+export async function historyCommand(ctx: Context, pmidArg: string, opts: { json?: boolean }): Promise<HistoryEntry[]> {
+  const pmid = parsePmid(pmidArg);
+  const entries = await withLibrary(ctx, (db) => paperHistory(db, pmid));
+  if (opts.json) printJson(ctx.io, entries);
+  else ctx.io.stdout(renderHistory(entries, ctx.colour, `No history for PMID ${pmid} yet.`));
+  return entries;
+}

@@ -1,0 +1,31 @@
+import { reportFromLibrary } from '../../app/report.js';
+import type { Report } from '../../evidence/report.js';
+import { renderReportText } from '../../report/report-text.js';
+import { renderReportMarkdown } from '../../report/report-markdown.js';
+import { PLAIN } from '../../report/colour.js';
+import { UsageError } from '../../errors.js';
+import { writeFileAtomic } from '../output.js';
+import { withLibrary, type Context } from '../context.js';
+
+const FORMATS = ['text', 'markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** `claimwatch report`: renders the claim-by-claim report to stdout or --out. */
+export async function reportCommand(ctx: Context, opts: { format?: string; claim?: string; out?: string }): Promise<Report> {
+  const format = (opts.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${opts.format}': use text, markdown or json`);
+  const report = await withLibrary(ctx, (db) => reportFromLibrary(db, { claim: opts.claim, now: ctx.io.now() }));
+  // A file gets no terminal colour codes.
+  const colour = opts.out ? PLAIN : ctx.colour;
+  const text =
+    format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
+    : format === 'markdown' ? renderReportMarkdown(report)
+    : renderReportText(report, colour);
+  if (opts.out) {
+    writeFileAtomic(opts.out, text.endsWith('\n') ? text : `${text}\n`);
+    ctx.io.stderr(`Wrote ${format} report to ${opts.out}`);
+  } else {
+    ctx.io.stdout(text);
+  }
+  return report;
+}

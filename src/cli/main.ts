@@ -1,0 +1,202 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ClaimwatchError } from '../errors.js';
+import { decideColour, makeColouriser, processIO, type CliIO } from './output.js';
+import { makeContext, type Context } from './context.js';
+
+const VERSION = '0.1.0';
+
+type Action = (ctx: Context) => Promise<unknown>;
+
+/** Builds the program; every action only records what to run, so parsing stays separate from doing. */
+export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
+  const program = new Command('claimwatch')
+    .description('Track the evidence for and against the claims of one review, from PubMed, in SQLite.')
+    .version(VERSION)
+    .option('--db <path>', 'the library database (default: $CLAIMWATCH_DB, else $XDG_DATA_HOME/claimwatch/claimwatch.db)')
+    .option('--no-color', 'no colour, even on a terminal')
+    .option('--debug', 'print stack traces of errors')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')),
+    })
+    .exitOverride();
+
+  const json = (): Option => new Option('--json', 'print one JSON document on stdout');
+  const reviewer = (): Option => new Option('--reviewer <name>', 'who is acting (default: $CLAIMWATCH_REVIEWER, else your login name)');
+
+  program
+    .command('import')
+    .description('import PubMed XML (efetch, NLM baseline/update, .gz too) or MEDLINE text files; one transaction per file')
+    .argument('<file...>', 'files to import')
+    .addOption(json())
+    .action((files: string[], o) => run(async (ctx) => {
+      const { importCommand } = await import('./commands/import.js');
+      return importCommand(ctx, files, o);
+    }));
+
+  const claims = program.command('claims').description('list and manage the review\'s claims');
+  claims
+    .command('list', { isDefault: true })
+    .description('list the claims with their tag counts')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/claims.js')).claimsListCommand(ctx, o)));
+  claims
+    .command('show')
+    .description('one claim with its keywords, dependencies and history')
+    .argument('<claim>', 'claim id (C7) or slug')
+    .addOption(json())
+    .action((ref: string, o) => run(async (ctx) => (await import('./commands/claims.js')).claimsShowCommand(ctx, ref, o)));
+  claims
+    .command('add')
+    .description('add a claim; it gets the next free id')
+    .argument('<slug>', 'short name: lower-case words joined by hyphens')
+    .argument('<statement>', 'the claim in one sentence')
+    .option('--keywords <list>', 'comma-separated words that recognise a paper about it')
+    .option('--depends-on <ids>', 'comma-separated claims it depends on in the mechanism chain')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((slug: string, statement: string, o) => run(async (ctx) => (await import('./commands/claims.js')).claimsAddCommand(ctx, slug, statement, o)));
+  claims
+    .command('edit')
+    .description('change a claim; the old values stay in its history')
+    .argument('<claim>', 'claim id or slug')
+    .option('--statement <text>', 'new statement')
+    .option('--slug <slug>', 'new slug')
+    .option('--keywords <list>', 'replace the keywords (comma-separated)')
+    .option('--depends-on <ids>', 'replace the dependencies (comma-separated)')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((ref: string, o) => run(async (ctx) => (await import('./commands/claims.js')).claimsEditCommand(ctx, ref, o)));
+  claims
+    .command('retire')
+    .description('retire a claim: it keeps its tags and history and takes no new tags')
+    .argument('<claim>', 'claim id or slug')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((ref: string, o) => run(async (ctx) => (await import('./commands/claims.js')).claimsRetireCommand(ctx, ref, true, o)));
+  claims
+    .command('restore')
+    .description('bring a retired claim back')
+    .argument('<claim>', 'claim id or slug')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((ref: string, o) => run(async (ctx) => (await import('./commands/claims.js')).claimsRetireCommand(ctx, ref, false, o)));
+
+  program
+    .command('tag')
+    .description('tag a paper as supporting, qualifying or contradicting a claim')
+    .argument('<pmid>', 'PubMed id of a paper in the library')
+    .argument('<claim>', 'claim id (C7) or slug')
+    .argument('<stance>', 'supports | qualifies | contradicts (or s, q, c)')
+    .option('--note <text>', 'why: kept with the tag and in the history')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((pmid: string, claim: string, stance: string, o) =>
+      run(async (ctx) => (await import('./commands/tag.js')).tagCommand(ctx, pmid, claim, stance, o)));
+  program
+    .command('untag')
+    .description('remove your tag of a paper for a claim (the history keeps it)')
+    .argument('<pmid>', 'PubMed id')
+    .argument('<claim>', 'claim id or slug')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((pmid: string, claim: string, o) => run(async (ctx) => (await import('./commands/tag.js')).untagCommand(ctx, pmid, claim, o)));
+  program
+    .command('dismiss')
+    .description('mark a paper reviewed and bearing on no claim')
+    .argument('<pmid>', 'PubMed id')
+    .option('--reason <text>', 'why it is not relevant')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((pmid: string, o) => run(async (ctx) => (await import('./commands/tag.js')).dismissCommand(ctx, pmid, o)));
+  program
+    .command('undismiss')
+    .description('put a dismissed paper back in the inbox')
+    .argument('<pmid>', 'PubMed id')
+    .addOption(reviewer())
+    .addOption(json())
+    .action((pmid: string, o) => run(async (ctx) => (await import('./commands/tag.js')).undismissCommand(ctx, pmid, o)));
+
+  program
+    .command('history')
+    .description('every change to a paper\'s tags and dismissals, and its retraction or deletion')
+    .argument('<pmid>', 'PubMed id')
+    .addOption(json())
+    .action((pmid: string, o) => run(async (ctx) => (await import('./commands/papers.js')).historyCommand(ctx, pmid, o)));
+  program
+    .command('inbox')
+    .description('papers neither tagged nor dismissed, newest first')
+    .option('--limit <n>', 'show at most n papers')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/papers.js')).inboxCommand(ctx, o)));
+  program
+    .command('papers')
+    .description('papers in the library, newest first')
+    .option('--tagged', 'only papers with at least one tag')
+    .option('--untagged', 'only papers with no tag')
+    .option('--dismissed', 'only dismissed papers')
+    .option('--claim <claim>', 'only papers tagged for this claim')
+    .option('--limit <n>', 'show at most n papers')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/papers.js')).papersCommand(ctx, o)));
+  program
+    .command('show')
+    .description('one paper with its tags')
+    .argument('<pmid>', 'PubMed id')
+    .addOption(json())
+    .action((pmid: string, o) => run(async (ctx) => (await import('./commands/papers.js')).showCommand(ctx, pmid, o)));
+
+  program
+    .command('report')
+    .description('the claim-by-claim evidence report')
+    .addOption(new Option('--format <format>', 'text | markdown | json').default('text'))
+    .option('--claim <claim>', 'only this claim')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action((o) => run(async (ctx) => (await import('./commands/report.js')).reportCommand(ctx, o)));
+
+  return program;
+}
+
+/** Exit code for an error from anywhere below: 2 for usage and bad input, 1 for everything else. */
+function exitCodeOf(e: unknown): number {
+  if (e instanceof ClaimwatchError) return e.exitCode;
+  return 1;
+}
+
+function describe(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'SQLITE_BUSY') return 'the database is busy: another claimwatch process holds it; try again when it finishes';
+  if (err.code === 'SQLITE_NOTADB') return 'the database file is not a SQLite database: choose another path with --db';
+  if (err.code === 'SQLITE_READONLY') return 'the database is read-only: check its permissions or choose another path with --db';
+  return err.message ?? String(e);
+}
+
+/** Runs the CLI on `argv` (without node and script); returns the exit code. The only place that decides one. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let pending: Action | undefined;
+  const program = buildProgram(io, (a) => { pending = a; });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      // commander exits 1 on usage errors; usage errors are 2 here.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    throw e;
+  }
+  if (!pending) return 0;
+  const opts = program.opts<{ db?: string; color?: boolean; debug?: boolean }>();
+  const ctx = makeContext(io, opts.db, makeColouriser(decideColour(io, opts.color)));
+  try {
+    const result = await pending(ctx);
+    if (result && typeof result === 'object' && 'exitCode' in result && typeof result.exitCode === 'number') return result.exitCode;
+    return 0;
+  } catch (e) {
+    io.stderr(`Error: ${describe(e)}`);
+    if (opts.debug && e instanceof Error && e.stack) io.stderr(e.stack);
+    return exitCodeOf(e);
+  }
+}

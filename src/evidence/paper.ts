@@ -1,0 +1,74 @@
+/** One author of a paper as PubMed lists it; a collective (group) author has only `collective`. */
+export interface Author {
+  last: string | null;
+  fore: string | null;
+  initials: string | null;
+  collective: string | null;
+}
+
+/** The CommentsCorrections link types claimwatch keeps (PubMed DTD, CommentsCorrections@RefType). */
+export const LINK_TYPES = [
+  'RetractionIn',
+  'RetractionOf',
+  'ErratumIn',
+  'ErratumFor',
+  'ExpressionOfConcernIn',
+  'ExpressionOfConcernFor',
+  'CommentIn',
+  'UpdateIn',
+] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+
+/** A CommentsCorrections link from this paper to a notice or another paper. */
+export interface PaperLink {
+  type: LinkType;
+  /** PMID of the linked record when PubMed gives one. */
+  pmid: number | null;
+  /** The free-text citation of the linked record (RefSource). */
+  source: string | null;
+}
+
+/** Where a paper's stored record came from, so it can be parsed again later. */
+export type RawFormat = 'pubmed-xml' | 'medline';
+
+/** A PubMed record as claimwatch stores it. Absent values are null, absent lists []. */
+export interface Paper {
+  pmid: number;
+  type: 'article' | 'book';
+  title: string | null;
+  abstract: string | null;
+  authors: Author[];
+  journal: string | null;
+  journalAbbrev: string | null;
+  year: number | null;
+  /** The publication date as PubMed prints it: "2022 Oct 13", "2019 Jan-Feb", "2015". */
+  pubDate: string | null;
+  doi: string | null;
+  pmcid: string | null;
+  publicationTypes: string[];
+  mesh: string[];
+  keywords: string[];
+  language: string | null;
+  retracted: boolean;
+  links: PaperLink[];
+  /** MedlineCitation/DateRevised (MEDLINE: LR) as YYYY-MM-DD. */
+  dateRevised: string | null;
+  /** The Entrez date (PubMedPubDate PubStatus="entrez"; MEDLINE: EDAT) as YYYY-MM-DD. */
+  entrezDate: string | null;
+  /** The record exactly as it appeared in the source file. */
+  raw: string;
+  rawFormat: RawFormat;
+}
+
+/** What a PubMed source file yields, in file order: papers, and PMIDs NLM deleted. */
+export type SourceItem = { kind: 'paper'; paper: Paper } | { kind: 'delete'; pmids: number[] };
+
+/**
+ * A parser fed a file piece by piece, so memory stays bounded by one record.
+ * `push` returns the items completed by that chunk; `end` returns the rest or throws
+ * `ParseError` when the input stopped in the middle of a record or was not closed.
+ */
+export interface IncrementalParser {
+  push(chunk: string): SourceItem[];
+  end(): SourceItem[];
+}

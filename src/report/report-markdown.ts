@@ -1,0 +1,44 @@
+import type { Stance } from '../evidence/claims.js';
+import type { Report, ReportEntry } from '../evidence/report.js';
+
+/** Escapes text so Markdown shows it literally (titles carry `*`, `_`, `<`, brackets). */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+!|<>~]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
+}
+
+const HEADINGS: Record<Stance, string> = { supports: 'Supports', qualifies: 'Qualifies', contradicts: 'Contradicts' };
+
+function entry(e: ReportEntry): string {
+  const pm = `[PMID ${e.pmid}](https://pubmed.ncbi.nlm.nih.gov/${e.pmid}/)`;
+  const cite = escapeMarkdown(e.citation.replace(/, PMID \d+.*$/, ''));
+  const doi = e.doi ? ` · [doi:${escapeMarkdown(e.doi)}](https://doi.org/${encodeURI(e.doi)})` : '';
+  const title = e.title ? ` ${escapeMarkdown(e.title)}` : '';
+  const body = `${cite}.${title} ${pm}${doi}`;
+  const lines = [`- ${e.retracted ? `~~${body}~~ **RETRACTED** (was: ${e.stance}; not counted)` : body}`];
+  const meta = [e.note ? `“${escapeMarkdown(e.note)}”` : null, `— ${escapeMarkdown(e.reviewer)}`].filter(Boolean).join(' ');
+  lines.push(`  ${meta}`);
+  return lines.join('\n');
+}
+
+/** The report as a Markdown document. */
+export function renderReportMarkdown(r: Report): string {
+  const out: string[] = ['# Evidence report', '', `Generated ${r.generatedAt}.`, ''];
+  out.push('| Claim | Statement | Supports | Qualifies | Contradicts | Retracted |', '|---|---|---:|---:|---:|---:|');
+  for (const c of r.claims) {
+    out.push(`| ${c.id} ${c.slug} | ${escapeMarkdown(c.statement)} | ${c.counts.supports} | ${c.counts.qualifies} | ${c.counts.contradicts} | ${c.counts.retracted} |`);
+  }
+  out.push('');
+  for (const c of r.claims) {
+    out.push(`## ${c.id} ${c.slug}${c.retired ? ' (retired)' : ''}`, '', `> ${escapeMarkdown(c.statement)}`, '');
+    out.push(`Supports ${c.counts.supports} · qualifies ${c.counts.qualifies} · contradicts ${c.counts.contradicts} · retracted ${c.counts.retracted}`, '');
+    if (!c.papers.length) out.push('_No tagged papers yet._', '');
+    for (const stance of ['supports', 'qualifies', 'contradicts'] as const) {
+      const group = c.papers.filter((e) => !e.retracted && e.stance === stance);
+      if (!group.length) continue;
+      out.push(`### ${HEADINGS[stance]}`, '', ...group.map(entry), '');
+    }
+    const retracted = c.papers.filter((e) => e.retracted);
+    if (retracted.length) out.push('### Retracted', '', ...retracted.map(entry), '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,107 @@
+import type { ImportSummary } from '../app/import.js';
+import type { TagChange } from '../app/tagging.js';
+import type { PaperView } from '../app/library.js';
+import type { ClaimSummary } from '../app/claims.js';
+import type { HistoryEntry } from '../store/history.js';
+import type { Colouriser } from './colour.js';
+import { countsLine } from './report-text.js';
+
+/** "177 added, 0 updated, 0 unchanged, 0 deleted" per file, then the totals. */
+export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
+  const line = (x: { added: number; updated: number; unchanged: number; deleted: number }): string =>
+    `${x.added} added, ${x.updated} updated, ${x.unchanged} unchanged, ${x.deleted} deleted`;
+  // Failed files are reported on stderr by the command; here they only count in the total.
+  const out = s.files.filter((f) => f.ok).map((f) => `${f.file} (${f.format}): ${line(f)}`);
+  if (s.files.length > 1 || s.failed) {
+    out.push(`${c.bold('total:')} ${line(s)}${s.failed ? c.red(`; ${s.failed} of ${s.files.length} file${s.files.length === 1 ? '' : 's'} failed`) : ''}`);
+  }
+  return out.join('\n');
+}
+
+/** One line saying what a tag command did. */
+export function renderTagChange(t: TagChange, c: Colouriser): string {
+  const who = c.dim(`(${t.reviewer})`);
+  switch (t.action) {
+    case 'tagged': return `Tagged PMID ${t.pmid}: ${t.to} ${t.claim} ${who}`;
+    case 'retagged': return `Retagged PMID ${t.pmid}: ${t.from} → ${t.to} ${t.claim} ${who}`;
+    case 'unchanged': return `PMID ${t.pmid} already ${t.to} ${t.claim} ${who}: nothing changed`;
+    case 'untagged': return `Untagged PMID ${t.pmid} from ${t.claim} (was ${t.from}) ${who}`;
+    case 'dismissed': return `Dismissed PMID ${t.pmid}${t.note ? `: ${t.note}` : ''} ${who}`;
+    case 'undismissed': return `PMID ${t.pmid} is back in the inbox ${who}`;
+  }
+}
+
+function authorsLine(p: PaperView): string {
+  const names = p.authors.map((a) => a.collective ?? [a.last, a.initials].filter(Boolean).join(' '));
+  return names.length > 6 ? `${names.slice(0, 6).join(', ')}, et al. (${names.length} authors)` : names.join(', ');
+}
+
+/** A paper card: citation, title, tags, identifiers, abstract. */
+export function renderPaper(p: PaperView, c: Colouriser): string {
+  const out = [c.bold(p.title ?? '(no title)')];
+  if (p.authors.length) out.push(authorsLine(p));
+  out.push(c.dim([p.journal ?? (p.type === 'book' ? 'Book' : null), p.pubDate ?? p.year].filter(Boolean).join(', ')));
+  out.push(`PMID ${p.pmid}  https://pubmed.ncbi.nlm.nih.gov/${p.pmid}/`);
+  if (p.doi) out.push(`DOI  ${p.doi}  https://doi.org/${p.doi}`);
+  if (p.pmcid) out.push(`PMC  ${p.pmcid}`);
+  if (p.publicationTypes.length) out.push(c.dim(`Types: ${p.publicationTypes.join('; ')}`));
+  if (p.retracted) {
+    const notice = p.links.find((l) => l.type === 'RetractionIn');
+    out.push(c.red(`RETRACTED${notice ? `: ${notice.source ?? ''}${notice.pmid ? ` (PMID ${notice.pmid})` : ''}` : ''}`));
+  }
+  for (const l of p.links.filter((l) => l.type !== 'RetractionIn' && l.type !== 'CommentIn')) {
+    out.push(c.yellow(`${l.type}: ${l.source ?? ''}${l.pmid ? ` (PMID ${l.pmid})` : ''}`));
+  }
+  if (p.deleted) out.push(c.red('Deleted from PubMed by NLM (kept here with its tags)'));
+  if (p.tags.length) {
+    out.push(c.bold('Tags:'));
+    for (const t of p.tags) out.push(`  ${t.claim} ${t.stance}${t.note ? ` "${t.note}"` : ''} ${c.dim(`(${t.reviewer}, ${t.at.slice(0, 10)})`)}`);
+  }
+  for (const d of p.dismissals) out.push(c.dim(`Dismissed by ${d.reviewer}${d.reason ? `: ${d.reason}` : ''} (${d.at.slice(0, 10)})`));
+  if (!p.tags.length && !p.dismissed) out.push(c.cyan('In the inbox: not tagged or dismissed yet'));
+  if (p.abstract) out.push('', p.abstract);
+  return out.join('\n');
+}
+
+/** One line per paper: PMID, year, first author, title, and its tags. */
+export function renderPaperList(papers: PaperView[], c: Colouriser, empty: string): string {
+  if (!papers.length) return empty;
+  const lines = papers.map((p) => {
+    const first = p.authors[0];
+    const who = first ? (first.collective ?? first.last ?? '') : '';
+    const flags = [p.retracted ? c.red('[retracted]') : '', p.deleted ? c.red('[deleted]') : '', p.dismissed ? c.dim('[dismissed]') : '']
+      .filter(Boolean).join(' ');
+    const tags = p.tags.map((t) => `${t.claim}:${t.stance[0]}`).join(' ');
+    return [String(p.pmid).padStart(8), String(p.year ?? '----'), who.slice(0, 18).padEnd(18), (p.title ?? '').slice(0, 90), flags, c.cyan(tags)]
+      .filter(Boolean).join('  ');
+  });
+  lines.push(c.dim(`${papers.length} paper${papers.length === 1 ? '' : 's'}`));
+  return lines.join('\n');
+}
+
+/** The history, oldest first, one line per change. */
+export function renderHistory(entries: HistoryEntry[], c: Colouriser, empty: string): string {
+  if (!entries.length) return empty;
+  return entries.map((e) => {
+    const change = e.oldValue !== null || e.newValue !== null ? `${e.oldValue ?? '-'} → ${e.newValue ?? '-'}` : '';
+    return [c.dim(e.at), e.actor.padEnd(12), e.action.padEnd(14), e.claimId ?? '', change, e.note ? `"${e.note}"` : '']
+      .filter(Boolean).join('  ');
+  }).join('\n');
+}
+
+/** The claims with their counts. */
+export function renderClaimList(claims: ClaimSummary[], c: Colouriser): string {
+  return claims.map((k) =>
+    `${c.bold(k.id.padEnd(4))} ${k.slug.padEnd(24)} ${countsLine(k.counts, c)}${k.retiredAt ? c.dim('  (retired)') : ''}\n     ${c.dim(k.statement)}`,
+  ).join('\n');
+}
+
+/** One claim with its keywords, dependencies and history. */
+export function renderClaim(k: ClaimSummary & { history?: HistoryEntry[] }, c: Colouriser): string {
+  const out = [c.bold(`${k.id} ${k.slug}${k.retiredAt ? ' (retired)' : ''}`), k.statement, countsLine(k.counts, c)];
+  if (k.keywords.length) out.push(c.dim(`Keywords: ${k.keywords.join(', ')}`));
+  if (k.dependsOn.length) out.push(c.dim(`Depends on: ${k.dependsOn.join(', ')}`));
+  if (k.history?.length) out.push('', c.bold('History:'), renderHistory(k.history, c, ''));
+  return out.join('\n');
+}
+

@@ -1,0 +1,47 @@
+import type { Db } from './db.js';
+
+/** One entry of the append-only history. */
+export interface HistoryEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  pmid: number | null;
+  claimId: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  note: string | null;
+}
+
+/** What a caller records; `at` and `id` are filled in. */
+export type NewHistoryEntry = Omit<HistoryEntry, 'id'>;
+
+/** Appends one entry to the history. */
+export function appendHistory(db: Db, e: NewHistoryEntry): void {
+  db.prepare(
+    `INSERT INTO history (at, actor, action, pmid, claim_id, old_value, new_value, note)
+     VALUES (@at, @actor, @action, @pmid, @claimId, @oldValue, @newValue, @note)`,
+  ).run(e);
+}
+
+/** The history of one paper, oldest first. */
+export function historyForPaper(db: Db, pmid: number): HistoryEntry[] {
+  return db
+    .prepare(
+      `SELECT id, at, actor, action, pmid, claim_id AS claimId, old_value AS oldValue,
+              new_value AS newValue, note
+       FROM history WHERE pmid = ? ORDER BY id`,
+    )
+    .all(pmid) as HistoryEntry[];
+}
+
+/** The history of one claim (its edits and every tag on it), oldest first. */
+export function historyForClaim(db: Db, claimId: string): HistoryEntry[] {
+  return db
+    .prepare(
+      `SELECT id, at, actor, action, pmid, claim_id AS claimId, old_value AS oldValue,
+              new_value AS newValue, note
+       FROM history WHERE claim_id = ? ORDER BY id`,
+    )
+    .all(claimId) as HistoryEntry[];
+}

@@ -1,0 +1,109 @@
+/** One named schema step. Never edit a released step: add the next one. */
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+/** The ordered schema of a claimwatch database. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: '0001_papers',
+    sql: `
+      CREATE TABLE papers (
+        pmid              INTEGER PRIMARY KEY,
+        type              TEXT NOT NULL CHECK (type IN ('article', 'book')),
+        title             TEXT,
+        abstract          TEXT,
+        authors           TEXT NOT NULL DEFAULT '[]',
+        journal           TEXT,
+        journal_abbrev    TEXT,
+        year              INTEGER,
+        pub_date          TEXT,
+        doi               TEXT,
+        pmcid             TEXT,
+        publication_types TEXT NOT NULL DEFAULT '[]',
+        mesh              TEXT NOT NULL DEFAULT '[]',
+        keywords          TEXT NOT NULL DEFAULT '[]',
+        language          TEXT,
+        retracted         INTEGER NOT NULL DEFAULT 0,
+        links             TEXT NOT NULL DEFAULT '[]',
+        date_revised      TEXT,
+        entrez_date       TEXT,
+        raw               TEXT NOT NULL,
+        raw_format        TEXT NOT NULL CHECK (raw_format IN ('pubmed-xml', 'medline')),
+        content_hash      TEXT NOT NULL,
+        deleted_at        TEXT,
+        added_at          TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX papers_entrez_date ON papers (entrez_date);
+      CREATE INDEX papers_doi ON papers (doi);
+    `,
+  },
+  {
+    name: '0002_claims_tags_history',
+    sql: `
+      CREATE TABLE claims (
+        id          TEXT PRIMARY KEY,
+        slug        TEXT NOT NULL UNIQUE,
+        statement   TEXT NOT NULL,
+        keywords    TEXT NOT NULL DEFAULT '[]',
+        depends_on  TEXT NOT NULL DEFAULT '[]',
+        position    INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        retired_at  TEXT
+      ) STRICT;
+      CREATE TABLE tags (
+        pmid        INTEGER NOT NULL REFERENCES papers (pmid),
+        claim_id    TEXT NOT NULL REFERENCES claims (id),
+        reviewer    TEXT NOT NULL,
+        stance      TEXT NOT NULL CHECK (stance IN ('supports', 'qualifies', 'contradicts')),
+        note        TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (pmid, claim_id, reviewer)
+      ) STRICT;
+      CREATE INDEX tags_claim ON tags (claim_id);
+      CREATE TABLE dismissals (
+        pmid        INTEGER NOT NULL REFERENCES papers (pmid),
+        reviewer    TEXT NOT NULL,
+        reason      TEXT,
+        at          TEXT NOT NULL,
+        PRIMARY KEY (pmid, reviewer)
+      ) STRICT;
+      -- Append-only ledger of every change a user makes; triggers below refuse edits and deletes.
+      CREATE TABLE history (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        pmid        INTEGER,
+        claim_id    TEXT,
+        old_value   TEXT,
+        new_value   TEXT,
+        note        TEXT
+      ) STRICT;
+      CREATE INDEX history_pmid ON history (pmid);
+      CREATE INDEX history_claim ON history (claim_id);
+      CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+      CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    `,
+  },
+  {
+    name: '0003_imports',
+    sql: `
+      CREATE TABLE imports (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        file        TEXT NOT NULL,
+        format      TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        added       INTEGER NOT NULL,
+        updated     INTEGER NOT NULL,
+        unchanged   INTEGER NOT NULL,
+        deleted     INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];

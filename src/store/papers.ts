@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import type { Db } from './db.js';
+import type { Author, Paper, PaperLink, RawFormat } from '../evidence/paper.js';
+
+/** What storing one incoming record did. */
+export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
+
+/** A stored paper: the parsed record plus what the library knows about it. */
+export interface StoredPaper extends Paper {
+  deletedAt: string | null;
+  addedAt: string;
+  updatedAt: string;
+}
+
+export interface PaperRow {
+  pmid: number;
+  type: 'article' | 'book';
+  title: string | null;
+  abstract: string | null;
+  authors: string;
+  journal: string | null;
+  journal_abbrev: string | null;
+  year: number | null;
+  pub_date: string | null;
+  doi: string | null;
+  pmcid: string | null;
+  publication_types: string;
+  mesh: string;
+  keywords: string;
+  language: string | null;
+  retracted: number;
+  links: string;
+  date_revised: string | null;
+  entrez_date: string | null;
+  raw: string;
+  raw_format: RawFormat;
+  content_hash: string;
+  deleted_at: string | null;
+  added_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `pmid, type, title, abstract, authors, journal, journal_abbrev, year, pub_date, doi, pmcid,
+  publication_types, mesh, keywords, language, retracted, links, date_revised, entrez_date, raw, raw_format,
+  content_hash, deleted_at, added_at, updated_at`;
+
+/** Turns a stored row back into a paper. */
+export function rowToPaper(row: PaperRow): StoredPaper {
+  return {
+    pmid: row.pmid,
+    type: row.type,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as Author[],
+    journal: row.journal,
+    journalAbbrev: row.journal_abbrev,
+    year: row.year,
+    pubDate: row.pub_date,
+    doi: row.doi,
+    pmcid: row.pmcid,
+    publicationTypes: JSON.parse(row.publication_types) as string[],
+    mesh: JSON.parse(row.mesh) as string[],
+    keywords: JSON.parse(row.keywords) as string[],
+    language: row.language,
+    retracted: row.retracted === 1,
+    links: JSON.parse(row.links) as PaperLink[],
+    dateRevised: row.date_revised,
+    entrezDate: row.entrez_date,
+    raw: row.raw,
+    rawFormat: row.raw_format,
+    deletedAt: row.deleted_at,
+    addedAt: row.added_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Hash of a record's source text: the same record imported twice hashes the same. */
+export function hashRecord(raw: string): string {
+  return createHash('sha1').update(raw).digest('hex');
+}
+
+/**
+ * Decides whether an incoming record replaces the stored one. A newer DateRevised wins; an older
+ * one never overwrites; at the same revision XML beats MEDLINE (it carries more), otherwise the
+ * incoming copy wins because PubmedData (PMC id, article ids) changes without a new DateRevised.
+ */
+export function shouldReplace(
+  stored: { dateRevised: string | null; rawFormat: RawFormat; hash: string; deleted: boolean },
+  incoming: { dateRevised: string | null; rawFormat: RawFormat; hash: string },
+): boolean {
+  if (stored.hash === incoming.hash) return stored.deleted;
+  const a = stored.dateRevised ?? '';
+  const b = incoming.dateRevised ?? '';
+  if (b < a) return false;
+  if (b > a) return true;
+  return !(stored.rawFormat === 'pubmed-xml' && incoming.rawFormat === 'medline');
+}
+
+/** Prepared statements over the papers table for one open database. */
+export class PaperStore {
+  private readonly getStmt;
+  private readonly headStmt;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly deleteStmt;
+  private readonly historyStmt;
+
+  constructor(private readonly db: Db) {
+    this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM papers WHERE pmid = ?`);
+    this.headStmt = db.prepare(
+      'SELECT date_revised, raw_format, content_hash, deleted_at, retracted FROM papers WHERE pmid = ?',
+    );
+    const values = `@pmid, @type, @title, @abstract, @authors, @journal, @journal_abbrev, @year, @pub_date,
+      @doi, @pmcid, @publication_types, @mesh, @keywords, @language, @retracted, @links, @date_revised,
+      @entrez_date, @raw, @raw_format, @content_hash, NULL, @now, @now`;
+    this.insertStmt = db.prepare(`INSERT INTO papers (${COLUMNS}) VALUES (${values})`);
+    this.updateStmt = db.prepare(`UPDATE papers SET type = @type, title = @title, abstract = @abstract,
+      authors = @authors, journal = @journal, journal_abbrev = @journal_abbrev, year = @year,
+      pub_date = @pub_date, doi = @doi, pmcid = @pmcid, publication_types = @publication_types, mesh = @mesh,
+      keywords = @keywords, language = @language, retracted = @retracted, links = @links,
+      date_revised = @date_revised, entrez_date = @entrez_date, raw = @raw, raw_format = @raw_format,
+      content_hash = @content_hash, deleted_at = NULL, updated_at = @now WHERE pmid = @pmid`);
+    this.deleteStmt = db.prepare(
+      'UPDATE papers SET deleted_at = @now, updated_at = @now WHERE pmid = @pmid AND deleted_at IS NULL',
+    );
+    this.historyStmt = db.prepare(`INSERT INTO history (at, actor, action, pmid, old_value, new_value, note)
+      VALUES (@at, 'claimwatch', @action, @pmid, @old, @new, @note)`);
+  }
+
+  /** The stored paper, or undefined. */
+  get(pmid: number): StoredPaper | undefined {
+    const row = this.getStmt.get(pmid) as PaperRow | undefined;
+    return row ? rowToPaper(row) : undefined;
+  }
+
+  /** Stores one record (call inside a transaction for speed); returns what happened. */
+  upsert(paper: Paper, now: string, source: string): UpsertOutcome {
+    const hash = hashRecord(paper.raw);
+    const head = this.headStmt.get(paper.pmid) as
+      | { date_revised: string | null; raw_format: RawFormat; content_hash: string; deleted_at: string | null; retracted: number }
+      | undefined;
+    const params = {
+      pmid: paper.pmid,
+      type: paper.type,
+      title: paper.title,
+      abstract: paper.abstract,
+      authors: JSON.stringify(paper.authors),
+      journal: paper.journal,
+      journal_abbrev: paper.journalAbbrev,
+      year: paper.year,
+      pub_date: paper.pubDate,
+      doi: paper.doi,
+      pmcid: paper.pmcid,
+      publication_types: JSON.stringify(paper.publicationTypes),
+      mesh: JSON.stringify(paper.mesh),
+      keywords: JSON.stringify(paper.keywords),
+      language: paper.language,
+      retracted: paper.retracted ? 1 : 0,
+      links: JSON.stringify(paper.links),
+      date_revised: paper.dateRevised,
+      entrez_date: paper.entrezDate,
+      raw: paper.raw,
+      raw_format: paper.rawFormat,
+      content_hash: hash,
+      now,
+    };
+    if (!head) {
+      this.insertStmt.run(params);
+      return 'added';
+    }
+    const replace = shouldReplace(
+      { dateRevised: head.date_revised, rawFormat: head.raw_format, hash: head.content_hash, deleted: head.deleted_at !== null },
+      { dateRevised: paper.dateRevised, rawFormat: paper.rawFormat, hash },
+    );
+    if (!replace) return 'unchanged';
+    this.updateStmt.run(params);
+    if (head.retracted === 0 && paper.retracted) {
+      this.historyStmt.run({ at: now, action: 'paper-retracted', pmid: paper.pmid, old: 'false', new: 'true', note: source });
+    }
+    if (head.deleted_at !== null) {
+      this.historyStmt.run({ at: now, action: 'paper-restored', pmid: paper.pmid, old: head.deleted_at, new: null, note: source });
+    }
+    return 'updated';
+  }
+
+  /** Marks a PMID deleted by NLM; tags and history stay. Returns false when it is not stored or already deleted. */
+  markDeleted(pmid: number, now: string, source: string): boolean {
+    const changed = this.deleteStmt.run({ pmid, now }).changes > 0;
+    if (changed) this.historyStmt.run({ at: now, action: 'paper-deleted', pmid, old: null, new: now, note: source });
+    return changed;
+  }
+}

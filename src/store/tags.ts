@@ -1,0 +1,76 @@
+import type { Db } from './db.js';
+import type { Stance } from '../evidence/claims.js';
+
+/** One reviewer's stance on one claim for one paper. */
+export interface Tag {
+  pmid: number;
+  claim: string;
+  stance: Stance;
+  note: string | null;
+  reviewer: string;
+  at: string;
+}
+
+/** A reviewer's "reviewed, bears on no claim". */
+export interface Dismissal {
+  pmid: number;
+  reviewer: string;
+  reason: string | null;
+  at: string;
+}
+
+const TAG_SELECT = `SELECT pmid, claim_id AS claim, stance, note, reviewer, updated_at AS at FROM tags`;
+
+/** The tag of one reviewer on one paper and claim, if any. */
+export function getTag(db: Db, pmid: number, claim: string, reviewer: string): Tag | undefined {
+  return db
+    .prepare(`${TAG_SELECT} WHERE pmid = ? AND claim_id = ? AND reviewer = ?`)
+    .get(pmid, claim, reviewer) as Tag | undefined;
+}
+
+/** Every tag on a paper, by claim then reviewer. */
+export function tagsForPaper(db: Db, pmid: number): Tag[] {
+  return db
+    .prepare(`${TAG_SELECT} t JOIN claims c ON c.id = t.claim_id WHERE pmid = ? ORDER BY c.position, reviewer`)
+    .all(pmid) as Tag[];
+}
+
+/** Every tag in the library, by claim, stance and paper. */
+export function allTags(db: Db): Tag[] {
+  return db.prepare(`${TAG_SELECT} ORDER BY claim_id, stance, pmid, reviewer`).all() as Tag[];
+}
+
+/** Creates or changes a tag. */
+export function putTag(db: Db, t: Tag): void {
+  db.prepare(
+    `INSERT INTO tags (pmid, claim_id, reviewer, stance, note, created_at, updated_at)
+     VALUES (@pmid, @claim, @reviewer, @stance, @note, @at, @at)
+     ON CONFLICT (pmid, claim_id, reviewer) DO UPDATE
+       SET stance = excluded.stance, note = excluded.note, updated_at = excluded.updated_at`,
+  ).run(t);
+}
+
+/** Removes a tag (its history stays). */
+export function deleteTag(db: Db, pmid: number, claim: string, reviewer: string): void {
+  db.prepare('DELETE FROM tags WHERE pmid = ? AND claim_id = ? AND reviewer = ?').run(pmid, claim, reviewer);
+}
+
+/** The dismissals of a paper. */
+export function dismissalsForPaper(db: Db, pmid: number): Dismissal[] {
+  return db
+    .prepare('SELECT pmid, reviewer, reason, at FROM dismissals WHERE pmid = ? ORDER BY at')
+    .all(pmid) as Dismissal[];
+}
+
+/** Records or refreshes a reviewer's dismissal. */
+export function putDismissal(db: Db, d: Dismissal): void {
+  db.prepare(
+    `INSERT INTO dismissals (pmid, reviewer, reason, at) VALUES (@pmid, @reviewer, @reason, @at)
+     ON CONFLICT (pmid, reviewer) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
+  ).run(d);
+}
+
+/** Removes a reviewer's dismissal. */
+export function deleteDismissal(db: Db, pmid: number, reviewer: string): void {
+  db.prepare('DELETE FROM dismissals WHERE pmid = ? AND reviewer = ?').run(pmid, reviewer);
+}
