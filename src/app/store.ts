@@ -24,12 +24,17 @@ export function readShippedClaims(file: URL | string = CLAIMS_FILE): Omit<Claim,
   }));
 }
 
+function notADatabase(file: string): ClaimwatchError {
+  return new ClaimwatchError(`${file} is not a SQLite database, so not a claimwatch library: choose another path with --db or CLAIMWATCH_DB`);
+}
+
 /** Opens the library at `file`, creating and seeding it on first use. */
 export function openLibrary(file: string, now: () => string = () => new Date().toISOString()): Db {
   let db: Db;
   try {
     db = openDatabase(file);
   } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw notADatabase(file);
     throw new ClaimwatchError(`cannot open the database ${file}: ${(e as Error).message} (check the path, or set --db / CLAIMWATCH_DB)`);
   }
   try {
@@ -50,9 +55,7 @@ export function openLibrary(file: string, now: () => string = () => new Date().t
     }
   } catch (e) {
     db.close();
-    if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
-      throw new ClaimwatchError(`${file} is not a claimwatch database (not SQLite): choose another path with --db`);
-    }
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw notADatabase(file);
     throw e;
   }
   return db;

@@ -19,7 +19,8 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')),
+      // One line per error: commander puts its suggestion on a second line.
+      outputError: (s, write) => write(`${s.replace(/^error: /, 'Error: ').trim().replace(/\s*\n\s*/g, ' ')}\n`),
     })
     .exitOverride();
 

@@ -60,5 +60,5 @@ export function claimTagCounts(
        GROUP BY t.claim_id`,
     )
     .all() as { claimId: string; supports: number; qualifies: number; contradicts: number; retracted: number }[];
-  return new Map(rows.map((r) => [r.claimId, r]));
+  return new Map(rows.map(({ claimId, ...counts }) => [claimId, counts]));
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, countStances, formatCitation, type ReportPaperInfo } from '../../src/evidence/report.js';
+import type { Claim } from '../../src/evidence/claims.js';
+
+const claim = (id: string): Claim => ({ id, slug: `slug-${id}`, statement: `statement ${id}`, keywords: [], dependsOn: [], retiredAt: null });
+const info = (pmid: number, over: Partial<ReportPaperInfo> = {}): ReportPaperInfo => ({
+  pmid, title: `T${pmid}`, authors: [{ last: 'Young', fore: 'Matthew B', initials: 'MB', collective: null }, { last: 'Ressler', fore: 'Kerry', initials: 'K', collective: null }, { last: 'X', fore: null, initials: null, collective: null }],
+  year: 2015, journal: 'Translational psychiatry', journalAbbrev: 'Transl Psychiatry', doi: '10.1038/tp.2015.138', retracted: false, retractionNotice: null, ...over,
+});
+
+describe('formatCitation', () => {
+  it('gives first author et al., year, journal, PMID and DOI', () => {
+    expect(formatCitation(info(26305477))).toBe('Young MB et al., 2015, Transl Psychiatry, PMID 26305477, doi:10.1038/tp.2015.138');
+  });
+  it('copes with one collective author and no year, journal or DOI', () => {
+    expect(formatCitation({ pmid: 1, authors: [{ last: null, fore: null, initials: null, collective: 'MAPP Study Group' }], year: null, journal: null, journalAbbrev: null, doi: null }))
+      .toBe('MAPP Study Group, n.d., PMID 1');
+  });
+});
+
+describe('buildReport', () => {
+  const papers = new Map([
+    [1, info(1)], [2, info(2, { year: 2020 })], [3, info(3, { retracted: true, retractionNotice: 99 })], [4, info(4)],
+  ]);
+  const tags = [
+    { pmid: 1, claim: 'C7', stance: 'supports' as const, note: 'mice', reviewer: 'ann', at: 't' },
+    { pmid: 2, claim: 'C7', stance: 'supports' as const, note: null, reviewer: 'ann', at: 't' },
+    { pmid: 2, claim: 'C7', stance: 'supports' as const, note: null, reviewer: 'bob', at: 't' },
+    { pmid: 3, claim: 'C7', stance: 'supports' as const, note: null, reviewer: 'ann', at: 't' },
+    { pmid: 4, claim: 'C7', stance: 'contradicts' as const, note: null, reviewer: 'ann', at: 't' },
+    { pmid: 4, claim: 'C5', stance: 'qualifies' as const, note: null, reviewer: 'ann', at: 't' },
+  ];
+  const r = buildReport([claim('C5'), claim('C7'), claim('C9')], tags, papers, 'now');
+
+  it('counts distinct papers per stance and keeps retracted ones out of their stance', () => {
+    expect(r.claims.map((c) => [c.id, c.counts])).toEqual([
+      ['C5', { supports: 0, qualifies: 1, contradicts: 0, retracted: 0 }],
+      ['C7', { supports: 2, qualifies: 0, contradicts: 1, retracted: 1 }],
+      ['C9', { supports: 0, qualifies: 0, contradicts: 0, retracted: 0 }],
+    ]);
+  });
+  it('lists supports first, newest first, retracted last', () => {
+    expect(r.claims[1]!.papers.map((p) => [p.pmid, p.reviewer])).toEqual([[2, 'ann'], [2, 'bob'], [1, 'ann'], [4, 'ann'], [3, 'ann']]);
+    expect(r.claims[1]!.papers.at(-1)).toMatchObject({ retracted: true, retractionNotice: 99, stance: 'supports' });
+  });
+  it('countStances ignores duplicate tags of one paper', () => {
+    expect(countStances([{ pmid: 1, stance: 'supports', retracted: false }, { pmid: 1, stance: 'supports', retracted: false }]).supports).toBe(1);
+  });
+});

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'claimwatch.js');
+/** The shared real PubMed fixtures (a sibling of the repository, as in CI). */
+export const FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures', 'pubmed');
+export const fixture = (rel: string): string => path.join(FIXTURES, rel);
+
+/** A fresh temporary directory, removed by the OS eventually. */
+export function tempDir(prefix = 'claimwatch-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the built CLI with a clean environment pointing at `db`. */
+export function runCli(args: string[], opts: { db?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.tmpdir(),
+    CLAIMWATCH_REVIEWER: 'tester',
+    ...(opts.db ? { CLAIMWATCH_DB: opts.db } : {}),
+    ...opts.env,
+  };
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', input: opts.input ?? '' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** SHA-1 of a file's bytes, to prove a command left it untouched. */
+export function fileHash(file: string): string {
+  return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+}

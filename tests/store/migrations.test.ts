@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { migrate, needsMigration, openDatabase } from '../../src/store/db.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { openLibrary } from '../../src/app/store.js';
+import { fileHash, tempDir } from '../helpers.js';
+import path from 'node:path';
+
+const EXPECTED: Record<string, string[]> = {
+  migrations: ['name', 'applied_at'],
+  papers: [
+    'pmid', 'type', 'title', 'abstract', 'authors', 'journal', 'journal_abbrev', 'year', 'pub_date', 'doi', 'pmcid',
+    'publication_types', 'mesh', 'keywords', 'language', 'retracted', 'links', 'date_revised', 'entrez_date', 'raw',
+    'raw_format', 'content_hash', 'deleted_at', 'added_at', 'updated_at',
+  ],
+  claims: ['id', 'slug', 'statement', 'keywords', 'depends_on', 'position', 'created_at', 'retired_at'],
+  tags: ['pmid', 'claim_id', 'reviewer', 'stance', 'note', 'created_at', 'updated_at'],
+  dismissals: ['pmid', 'reviewer', 'reason', 'at'],
+  history: ['id', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note'],
+  imports: ['id', 'file', 'format', 'at', 'added', 'updated', 'unchanged', 'deleted'],
+};
+
+describe('migrations', () => {
+  it('creates exactly the expected tables and columns on a blank database', () => {
+    const db = openDatabase(':memory:');
+    expect(needsMigration(db)).toBe(true);
+    const applied = migrate(db);
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(tables).toEqual(Object.keys(EXPECTED).sort());
+    for (const [table, cols] of Object.entries(EXPECTED)) {
+      const actual = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+      expect(actual, table).toEqual(cols);
+    }
+    const recorded = (db.prepare('SELECT name FROM migrations ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    expect(recorded).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(needsMigration(db)).toBe(false);
+  });
+
+  it('changes nothing when run a second time', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'lib.db');
+    openLibrary(file).close();
+    const before = fileHash(file);
+    const db = openLibrary(file);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+    expect(fileHash(file)).toBe(before);
+  });
+
+  it('rolls a failing migration back with its record', () => {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    expect(() => migrate(db, [...MIGRATIONS, { name: '9999_broken', sql: 'CREATE TABLE x (a); CREATE TABLE x (a);' }])).toThrow();
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'x'").get()).toBeUndefined();
+    expect(db.prepare("SELECT name FROM migrations WHERE name = '9999_broken'").get()).toBeUndefined();
+  });
+
+  it('uses WAL, foreign keys and a busy timeout', () => {
+    const db = openDatabase(path.join(tempDir(), 'x.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('keeps the history append-only', () => {
+    const db = openLibrary(':memory:');
+    const n = (db.prepare('SELECT count(*) AS n FROM history').get() as { n: number }).n;
+    expect(n).toBe(9); // the nine seeded claims
+    expect(() => db.prepare('DELETE FROM history').run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE history SET actor = 'x'").run()).toThrow(/append-only/);
+  });
+});
