@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import path from 'node:path';
 
 /** Where the database lives: flag, then CLAIMWATCH_DB, then $XDG_DATA_HOME/claimwatch, then ~/.local/share/claimwatch. */
@@ -12,6 +13,7 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, 
 
 /** Who is tagging: flag, then CLAIMWATCH_REVIEWER, then the login name. */
 export function resolveReviewer(flag: string | undefined, env: NodeJS.ProcessEnv, login: string): string {
-  const name = (flag ?? env.CLAIMWATCH_REVIEWER ?? login).trim();
+  if (flag !== undefined && !flag.trim()) throw new UsageError('--reviewer is empty: give a name, e.g. --reviewer ann');
+  const name = (flag ?? (env.CLAIMWATCH_REVIEWER?.trim() || login)).trim();
   return name || 'unknown';
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openDatabase, migrate, type Db } from '../store/db.js';
+import { migrate, needsMigration, openDatabase, type Db } from '../store/db.js';
 import { insertClaim } from '../store/claims.js';
 import { appendHistory } from '../store/history.js';
 import { ClaimwatchError } from '../errors.js';
@@ -38,7 +38,8 @@ export function openLibrary(file: string, now: () => string = () => new Date().t
     throw new ClaimwatchError(`cannot open the database ${file}: ${(e as Error).message} (check the path, or set --db / CLAIMWATCH_DB)`);
   }
   try {
-    const applied = migrate(db);
+    // The common case reads one row and writes nothing, so a command never takes the write lock just to open.
+    const applied = needsMigration(db) ? migrate(db) : [];
     // Seed the review's claims when the claims table is first created, never again:
     // a user who retires or edits a claim must not see it come back.
     if (applied.includes('0002_claims_tags_history')) {

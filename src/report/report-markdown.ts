@@ -14,7 +14,10 @@ function entry(e: ReportEntry): string {
   const doi = e.doi ? ` · [doi:${escapeMarkdown(e.doi)}](https://doi.org/${encodeURI(e.doi)})` : '';
   const title = e.title ? ` ${escapeMarkdown(e.title)}` : '';
   const body = `${cite}.${title} ${pm}${doi}`;
-  const lines = [`- ${e.retracted ? `~~${body}~~ **RETRACTED** (was: ${e.stance}; not counted)` : body}`];
+  const notice = e.retractionNotice
+    ? `, [retraction notice](https://pubmed.ncbi.nlm.nih.gov/${e.retractionNotice}/)`
+    : '';
+  const lines = [`- ${e.retracted ? `~~${body}~~ **RETRACTED** (was: ${e.stance}; not counted${notice})` : body}`];
   const meta = [e.note ? `“${escapeMarkdown(e.note)}”` : null, `— ${escapeMarkdown(e.reviewer)}`].filter(Boolean).join(' ');
   lines.push(`  ${meta}`);
   return lines.join('\n');

@@ -1,0 +1,980 @@
+// PubMed XML -> Paper. A small hand-written scanner rather than a general XML library: records are
+// cut out of the stream with indexOf (memory stays bounded by one record) and each record is read
+// into a minimal tree in one pass, skipping the elements no field uses. Pure: no I/O.
+import {
+  LINK_TYPES,
+  type Author,
+  type IncrementalParser,
+  type LinkType,
+  type Paper,
+  type PaperLink,
+  type SourceItem,
+} from '../evidence/paper.js';
+import { ParseError } from '../errors.js';
+
+interface XmlElement {
+  name: string;
+  /** Flat [name, raw value, name, raw value, …]; null when the tag has none. */
+  attrs: string[] | null;
+  kids: XmlNode[];
+}
+type XmlNode = XmlElement | string;
+
+/** A well-formedness problem inside one record; the caller adds which record. */
+class XmlSyntaxError extends Error {}
+
+const SET_ROOTS = ['PubmedArticleSet', 'PubmedBookArticleSet', 'MedlineCitationSet'];
+const RECORD_ROOTS = ['PubmedArticle', 'PubmedBookArticle'];
+const LINK_TYPE_SET: ReadonlySet<string> = new Set(LINK_TYPES);
+
+// ---------------------------------------------------------------- characters
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+function isBlank(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isWs(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Trims XML whitespace only: U+00A0 is content in PubMed text, so String#trim is wrong here. */
+function trimXml(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isWs(s.charCodeAt(a))) a++;
+  while (b > a && isWs(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+const XML_WS_RUN = /[ \t\r\n]+/g;
+
+function collapse(s: string): string {
+  const n = s.length;
+  if (n > 64) return trimXml(s.replace(XML_WS_RUN, ' '));
+  // Most leaf texts are already clean; checking is much cheaper than a regex replace.
+  let clean = n > 0 && !isWs(s.charCodeAt(0)) && !isWs(s.charCodeAt(n - 1));
+  for (let i = 1; clean && i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) clean = s.charCodeAt(i - 1) !== 32;
+    else if (c === 10 || c === 9 || c === 13) clean = false;
+  }
+  return clean ? s : trimXml(s.replace(XML_WS_RUN, ' '));
+}
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ENTITY = /&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,10})|(lt|gt|amp|quot|apos));/g;
+
+function entity(m: string, hex: string | undefined, dec: string | undefined, name: string | undefined): string {
+  if (name !== undefined) return NAMED[name] ?? m;
+  const cp = hex !== undefined ? parseInt(hex, 16) : parseInt(dec ?? '', 10);
+  // An invalid character reference is left as written rather than losing the whole record.
+  if (!(cp > 0 && cp <= 0x10ffff) || (cp >= 0xd800 && cp <= 0xdfff)) return m;
+  return String.fromCodePoint(cp);
+}
+
+// Undeclared named entities (&nbsp; …) are not XML; they stay verbatim instead of failing the record.
+function decode(s: string): string {
+  return s.indexOf('&') === -1 ? s : s.replace(ENTITY, entity);
+}
+
+function preview(s: string, at: number): string {
+  return JSON.stringify(s.slice(at, at + 40));
+}
+
+// ---------------------------------------------------------------- tags
+
+// Results of readStartTag, kept in module variables so the hot loop allocates no tuple per tag.
+let tagName = '';
+let tagAttrs: string[] | null = null;
+let tagSelfClosing = false;
+
+/**
+ * Reads the start tag whose '<' is at s[lt] into tagName/tagAttrs/tagSelfClosing.
+ * Returns the index after its '>', or -1 when s ends before the tag does.
+ */
+function readStartTag(s: string, lt: number): number {
+  const n = s.length;
+  let i = lt + 1;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 62 || c === 47 || isWs(c)) break;
+    if (c === 60 || c === 61 || c === 34 || c === 39) throw new XmlSyntaxError(`malformed tag ${preview(s, lt)}`);
+    i++;
+  }
+  if (i >= n) return -1;
+  if (i === lt + 1) throw new XmlSyntaxError(`malformed tag ${preview(s, lt)}`);
+  tagName = s.slice(lt + 1, i);
+  tagAttrs = null;
+  tagSelfClosing = false;
+  for (;;) {
+    while (i < n && isWs(s.charCodeAt(i))) i++;
+    if (i >= n) return -1;
+    const c = s.charCodeAt(i);
+    if (c === 62) return i + 1;
+    if (c === 47) {
+      if (i + 1 >= n) return -1;
+      if (s.charCodeAt(i + 1) !== 62) throw new XmlSyntaxError(`malformed tag <${tagName}>`);
+      tagSelfClosing = true;
+      return i + 2;
+    }
+    const nameStart = i;
+    while (i < n) {
+      const d = s.charCodeAt(i);
+      if (d === 61 || d === 62 || d === 47 || d === 60 || isWs(d)) break;
+      i++;
+    }
+    if (i >= n) return -1;
+    const attrName = s.slice(nameStart, i);
+    while (i < n && isWs(s.charCodeAt(i))) i++;
+    if (i >= n) return -1;
+    if (s.charCodeAt(i) !== 61 || attrName === '') {
+      throw new XmlSyntaxError(`malformed attribute ${JSON.stringify(attrName)} in <${tagName}>`);
+    }
+    i++;
+    while (i < n && isWs(s.charCodeAt(i))) i++;
+    if (i >= n) return -1;
+    const q = s.charCodeAt(i);
+    if (q !== 34 && q !== 39) throw new XmlSyntaxError(`unquoted attribute ${attrName} in <${tagName}>`);
+    const close = s.indexOf(q === 34 ? '"' : "'", i + 1);
+    if (close === -1) return -1;
+    // Values stay raw here: attr() decodes the few that are read.
+    (tagAttrs ??= []).push(attrName, s.slice(i + 1, close));
+    i = close + 1;
+  }
+}
+
+/**
+ * Elements whose content no field reads. parseTree jumps over them with indexOf instead of building
+ * them: in current records the ReferenceList alone is ~40% of the bytes. The price is that their
+ * inside is not checked for well-formedness; the record's raw text is stored unchanged anyway.
+ */
+const SKIPPED = [
+  'ReferenceList',
+  'AffiliationInfo',
+  'GrantList',
+  'ChemicalList',
+  'SupplMeshList',
+  'InvestigatorList',
+  'DataBankList',
+  'MedlineJournalInfo',
+  'OtherAbstract',
+  'CoiStatement',
+  'GeneralNote',
+  'ObjectList',
+  'PersonalNameSubjectList',
+  'GeneSymbolList',
+  'Sections',
+  'ItemList',
+  'CopyrightInformation',
+  'Pagination',
+];
+
+// Indexed by the name's first character, so the common case (not skipped) costs one array read.
+const SKIPPED_BY_FIRST: ([string, string][] | undefined)[] = [];
+for (const name of SKIPPED) (SKIPPED_BY_FIRST[name.charCodeAt(0)] ??= []).push([name, '</' + name]);
+
+/** The end tag of an element the parser may skip, or undefined. */
+function skippedEndTag(name: string): string | undefined {
+  const candidates = SKIPPED_BY_FIRST[name.charCodeAt(0)];
+  if (candidates) for (const [skipped, endTag] of candidates) if (skipped === name) return endTag;
+  return undefined;
+}
+
+/** Parses one record into a tree, or returns why it is not well-formed. */
+function parseRecordTree(s: string): XmlElement | XmlSyntaxError {
+  try {
+    return parseTree(s, true);
+  } catch (e) {
+    if (!(e instanceof XmlSyntaxError)) throw e;
+    if (!hasMarkupDeclaration(s)) return e;
+  }
+  try {
+    return parseTree(s, false);
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) return e;
+    throw e;
+  }
+}
+
+/** True when s holds a comment, CDATA section or other `<!` declaration. */
+function hasMarkupDeclaration(s: string): boolean {
+  // Searching for the rare '!' is several times faster than for '<!', whose '<' is everywhere.
+  for (let i = s.indexOf('!'); i !== -1; i = s.indexOf('!', i + 1)) if (i > 0 && s.charCodeAt(i - 1) === 60) return true;
+  return false;
+}
+
+function isNameEnd(c: number): boolean {
+  return c === 62 || c === 47 || isWs(c);
+}
+
+/** The index after the end tag closing the element whose content starts at `from`; -1 if absent. */
+function skipElement(s: string, from: number, name: string, endTag: string): number {
+  let depth = 1;
+  let p = from;
+  for (;;) {
+    const at = s.indexOf(endTag, p);
+    if (at === -1) return -1;
+    let i = at + endTag.length;
+    if (!isNameEnd(s.charCodeAt(i))) {
+      p = at + 1;
+      continue;
+    }
+    // Only ReferenceList nests in the DTD: count its start tags between p and this end tag.
+    if (name === 'ReferenceList') {
+      const region = s.slice(p, at);
+      for (let o = region.indexOf('<ReferenceList'); o !== -1; o = region.indexOf('<ReferenceList', o + 1)) {
+        if (isNameEnd(region.charCodeAt(o + 14))) depth++;
+      }
+    }
+    while (i < s.length && isWs(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i) !== 62) return -1;
+    if (--depth === 0) return i + 1;
+    p = i + 1;
+  }
+}
+
+/**
+ * Parses a string holding exactly one element (plus blanks, comments, PIs around it) into a tree.
+ * With `skipUnread`, SKIPPED elements are jumped over; a comment or CDATA section holding their end
+ * tag can fool that, which then shows as a syntax error: see parseRecordTree.
+ */
+function parseTree(s: string, skipUnread: boolean): XmlElement {
+  const n = s.length;
+  const stack: XmlElement[] = [];
+  let cur: XmlElement | undefined;
+  let root: XmlElement | undefined;
+  let pos = s.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos < n) {
+    const lt = s.indexOf('<', pos);
+    const textEnd = lt === -1 ? n : lt;
+    if (textEnd > pos) {
+      // Every use of the text collapses whitespace runs, so a blank run can be one shared ' '.
+      if (isBlank(s, pos, textEnd)) {
+        if (cur) cur.kids.push(' ');
+      } else if (cur) {
+        cur.kids.push(decode(s.slice(pos, textEnd)));
+      } else {
+        throw new XmlSyntaxError(`text outside the element: ${preview(s, pos)}`);
+      }
+    }
+    if (lt === -1) break;
+    const c = s.charCodeAt(lt + 1);
+    if (c === 47) {
+      const nameEnd = lt + 2 + (cur ? cur.name.length : 0);
+      let gt = nameEnd;
+      if (s.charCodeAt(nameEnd) !== 62) {
+        gt = s.indexOf('>', lt + 2);
+        if (gt === -1) throw new XmlSyntaxError('unterminated end tag');
+      }
+      if (!cur || !s.startsWith(cur.name, lt + 2) || !isBlank(s, nameEnd, gt)) {
+        const name = trimXml(s.slice(lt + 2, gt));
+        throw new XmlSyntaxError(cur ? `</${name}> found where </${cur.name}> was expected` : `unexpected </${name}>`);
+      }
+      stack.pop();
+      cur = stack[stack.length - 1];
+      pos = gt + 1;
+    } else if (c === 33) {
+      if (s.startsWith('<!--', lt)) {
+        const e = s.indexOf('-->', lt + 4);
+        if (e === -1) throw new XmlSyntaxError('unterminated comment');
+        pos = e + 3;
+      } else if (s.startsWith('<![CDATA[', lt)) {
+        const e = s.indexOf(']]>', lt + 9);
+        if (e === -1) throw new XmlSyntaxError('unterminated CDATA section');
+        if (!cur) throw new XmlSyntaxError('CDATA outside the element');
+        cur.kids.push(s.slice(lt + 9, e));
+        pos = e + 3;
+      } else {
+        throw new XmlSyntaxError(`unexpected markup ${preview(s, lt)}`);
+      }
+    } else if (c === 63) {
+      const e = s.indexOf('?>', lt + 2);
+      if (e === -1) throw new XmlSyntaxError('unterminated processing instruction');
+      pos = e + 2;
+    } else {
+      if (root && !cur) throw new XmlSyntaxError(`content after </${root.name}>: ${preview(s, lt)}`);
+      const end = readStartTag(s, lt);
+      if (end === -1) throw new XmlSyntaxError(`unterminated tag ${preview(s, lt)}`);
+      if (skipUnread && !tagSelfClosing && cur) {
+        const endTag = skippedEndTag(tagName);
+        const after = endTag === undefined ? -1 : skipElement(s, end, tagName, endTag);
+        if (after !== -1) {
+          pos = after;
+          continue;
+        }
+      }
+      const el: XmlElement = { name: tagName, attrs: tagAttrs, kids: [] };
+      if (cur) cur.kids.push(el);
+      else root = el;
+      if (!tagSelfClosing) {
+        stack.push(el);
+        cur = el;
+      }
+      pos = end;
+    }
+  }
+  if (!root) throw new XmlSyntaxError('no element');
+  if (cur) throw new XmlSyntaxError(`<${cur.name}> is not closed`);
+  return root;
+}
+
+// ---------------------------------------------------------------- tree access
+
+function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
+  if (!el) return undefined;
+  for (const k of el.kids) if (typeof k !== 'string' && k.name === name) return k;
+  return undefined;
+}
+
+/** Like ElementTree's findall('A/B/C'): every match along the path, in document order. */
+function findAll(el: XmlElement | undefined, path: readonly string[], depth = 0, out: XmlElement[] = []): XmlElement[] {
+  if (!el) return out;
+  const name = path[depth];
+  for (const k of el.kids) {
+    if (typeof k === 'string' || k.name !== name) continue;
+    if (depth === path.length - 1) out.push(k);
+    else findAll(k, path, depth + 1, out);
+  }
+  return out;
+}
+
+function attr(el: XmlElement, name: string): string | undefined {
+  const a = el.attrs;
+  if (a) {
+    for (let i = 0; i < a.length; i += 2) {
+      if (a[i] !== name) continue;
+      const raw = a[i + 1] ?? '';
+      // XML attribute-value normalisation: each literal tab or newline becomes a space.
+      return decode(/[\t\r\n]/.test(raw) ? raw.replace(/[\t\r\n]/g, ' ') : raw);
+    }
+  }
+  return undefined;
+}
+
+/** All descendant text in document order, like ElementTree's itertext(). */
+function textOf(el: XmlElement): string {
+  const kids = el.kids;
+  if (kids.length === 1 && typeof kids[0] === 'string') return kids[0];
+  let s = '';
+  for (const k of kids) s += typeof k === 'string' ? k : textOf(k);
+  return s;
+}
+
+/** The text before the first child element, like ElementTree's .text. */
+function leadText(el: XmlElement | undefined): string {
+  if (!el) return '';
+  let s = '';
+  for (const k of el.kids) {
+    if (typeof k !== 'string') break;
+    s += k;
+  }
+  return s;
+}
+
+function norm(el: XmlElement | undefined): string | null {
+  if (!el) return null;
+  return collapse(textOf(el)) || null;
+}
+
+// ---------------------------------------------------------------- fields
+
+function pmidOf(el: XmlElement | undefined): number | null {
+  const t = leadText(el).trim();
+  return /^[0-9]+$/.test(t) ? Number(t) : null;
+}
+
+function yearOf(pubDate: XmlElement | undefined): number | null {
+  if (!pubDate) return null;
+  const y = leadText(child(pubDate, 'Year')).trim();
+  if (/^[0-9]+$/.test(y)) return Number(y);
+  const m = /[0-9]{4}/.exec(leadText(child(pubDate, 'MedlineDate')));
+  return m ? Number(m[0]) : null;
+}
+
+function pubDateOf(pubDate: XmlElement | undefined): string | null {
+  if (!pubDate) return null;
+  const medline = norm(child(pubDate, 'MedlineDate'));
+  if (medline) return medline;
+  const parts: string[] = [];
+  for (const name of ['Year', 'Month', 'Day', 'Season']) {
+    const t = norm(child(pubDate, name));
+    if (t) parts.push(t);
+  }
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function monthOf(t: string): number | null {
+  if (/^[0-9]{1,2}$/.test(t)) {
+    const m = Number(t);
+    return m >= 1 && m <= 12 ? m : null;
+  }
+  const i = MONTHS.indexOf(t.slice(0, 3).toLowerCase());
+  return i === -1 ? null : i + 1;
+}
+
+/** A Year/Month/Day element as YYYY-MM-DD; null unless all three parts are valid. */
+function isoDateOf(el: XmlElement | undefined): string | null {
+  if (!el) return null;
+  const y = collapse(leadText(child(el, 'Year')));
+  const m = monthOf(collapse(leadText(child(el, 'Month'))));
+  const d = collapse(leadText(child(el, 'Day')));
+  if (!/^[0-9]{4}$/.test(y) || m === null || !/^[0-9]{1,2}$/.test(d)) return null;
+  const day = Number(d);
+  if (day < 1 || day > 31) return null;
+  return `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function entrezDateOf(data: XmlElement | undefined): string | null {
+  for (const p of findAll(data, ['History', 'PubMedPubDate'])) {
+    if (attr(p, 'PubStatus') === 'entrez') return isoDateOf(p);
+  }
+  return null;
+}
+
+function abstractOf(abstract: XmlElement | undefined): string | null {
+  const parts: string[] = [];
+  for (const at of findAll(abstract, ['AbstractText'])) {
+    const t = norm(at) ?? '';
+    const label = (attr(at, 'Label') ?? '').trim();
+    // String#trim (which also strips U+00A0) mirrors the reference's Python str.strip() here.
+    if (label) parts.push(t ? (label + ': ' + t).trim() : label + ':');
+    else if (t) parts.push(t);
+  }
+  return parts.length > 0 ? parts.join('\n\n') : null;
+}
+
+function authorsOf(list: XmlElement | undefined): Author[] {
+  return findAll(list, ['Author']).map((a) => ({
+    last: norm(child(a, 'LastName')),
+    fore: norm(child(a, 'ForeName')),
+    initials: norm(child(a, 'Initials')),
+    collective: norm(child(a, 'CollectiveName')),
+  }));
+}
+
+/** First ArticleId per IdType among the DIRECT ArticleIdList children (never the ReferenceList ones). */
+function idsOf(data: XmlElement | undefined): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const a of findAll(data, ['ArticleIdList', 'ArticleId'])) {
+    const type = attr(a, 'IdType') ?? 'pubmed';
+    if (!ids.has(type)) ids.set(type, leadText(a).trim());
+  }
+  return ids;
+}
+
+function elocationDoiOf(container: XmlElement | undefined): string | null {
+  for (const e of findAll(container, ['ELocationID'])) {
+    if (attr(e, 'EIdType') === 'doi' && attr(e, 'ValidYN') !== 'N') {
+      const t = leadText(e).trim();
+      if (t) return t;
+    }
+  }
+  return null;
+}
+
+function languageOf(el: XmlElement | undefined): string | null {
+  return el ? leadText(el).trim() || null : null;
+}
+
+function publicationTypesOf(els: XmlElement[]): string[] {
+  return els.map((p) => norm(p) ?? '');
+}
+
+function meshOf(container: XmlElement | undefined): string[] {
+  const out: string[] = [];
+  for (const d of findAll(container, ['MeshHeadingList', 'MeshHeading', 'DescriptorName'])) {
+    const t = norm(d);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+function keywordsOf(container: XmlElement | undefined): string[] {
+  const out: string[] = [];
+  for (const k of findAll(container, ['KeywordList', 'Keyword'])) {
+    const t = norm(k);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+function requirePmid(container: XmlElement): number {
+  const el = child(container, 'PMID');
+  if (!el) throw new XmlSyntaxError(`no PMID in <${container.name}>`);
+  const pmid = pmidOf(el);
+  if (pmid === null) throw new XmlSyntaxError(`PMID ${JSON.stringify(leadText(el).trim())} is not a number`);
+  return pmid;
+}
+
+function isRetracted(publicationTypes: string[], links: PaperLink[]): boolean {
+  return (
+    publicationTypes.some((p) => p.toLowerCase() === 'retracted publication') ||
+    links.some((l) => l.type === 'RetractionIn')
+  );
+}
+
+function fromCitation(mc: XmlElement, data: XmlElement | undefined, hasPubmedData: boolean, raw: string): Paper {
+  const pmid = requirePmid(mc);
+  const art = child(mc, 'Article');
+  const journal = child(art, 'Journal');
+  const publicationTypes = publicationTypesOf(findAll(art, ['PublicationTypeList', 'PublicationType']));
+  const links: PaperLink[] = [];
+  for (const cc of findAll(mc, ['CommentsCorrectionsList', 'CommentsCorrections'])) {
+    const type = attr(cc, 'RefType');
+    if (type === undefined || !LINK_TYPE_SET.has(type)) continue;
+    links.push({ type: type as LinkType, pmid: pmidOf(child(cc, 'PMID')), source: norm(child(cc, 'RefSource')) });
+  }
+  const ids = idsOf(data);
+  let pmcid = ids.get('pmc') || null;
+  // The reference falls back to OtherID only when the record has no PubmedData at all (old-DTD files).
+  if (pmcid === null && !hasPubmedData) {
+    for (const o of findAll(mc, ['OtherID'])) {
+      const t = leadText(o).trim();
+      if (attr(o, 'Source') === 'NLM' && t.startsWith('PMC')) {
+        pmcid = t.split(/\s+/)[0] ?? t;
+        break;
+      }
+    }
+  }
+  const pubDate = child(child(journal, 'JournalIssue'), 'PubDate');
+  return {
+    pmid,
+    type: 'article',
+    title: norm(child(art, 'ArticleTitle')),
+    abstract: abstractOf(child(art, 'Abstract')),
+    authors: authorsOf(child(art, 'AuthorList')),
+    journal: norm(child(journal, 'Title')),
+    journalAbbrev: norm(child(journal, 'ISOAbbreviation')),
+    year: yearOf(pubDate),
+    pubDate: pubDateOf(pubDate),
+    doi: ids.get('doi') || elocationDoiOf(art),
+    pmcid,
+    publicationTypes,
+    mesh: meshOf(mc),
+    keywords: keywordsOf(mc),
+    language: languageOf(child(art, 'Language')),
+    retracted: isRetracted(publicationTypes, links),
+    links,
+    dateRevised: isoDateOf(child(mc, 'DateRevised')),
+    entrezDate: entrezDateOf(data),
+    raw,
+    rawFormat: 'pubmed-xml',
+  };
+}
+
+function fromBook(pba: XmlElement, raw: string): Paper {
+  const bd = child(pba, 'BookDocument');
+  if (!bd) throw new XmlSyntaxError('no BookDocument in <PubmedBookArticle>');
+  const pmid = requirePmid(bd);
+  const book = child(bd, 'Book');
+  const data = child(pba, 'PubmedBookData');
+  const ids = idsOf(data);
+  const publicationTypes = publicationTypesOf(findAll(bd, ['PublicationType']));
+  const authorList = findAll(bd, ['AuthorList']).find((l) => (attr(l, 'Type') ?? 'authors') === 'authors');
+  const pubDate = child(book, 'PubDate');
+  return {
+    pmid,
+    type: 'book',
+    title: norm(child(bd, 'ArticleTitle')) ?? norm(child(book, 'BookTitle')),
+    abstract: abstractOf(child(bd, 'Abstract')),
+    authors: authorsOf(authorList),
+    journal: null,
+    journalAbbrev: null,
+    year: yearOf(pubDate),
+    pubDate: pubDateOf(pubDate),
+    doi: ids.get('doi') || elocationDoiOf(bd),
+    pmcid: ids.get('pmc') || null,
+    publicationTypes,
+    mesh: meshOf(bd),
+    keywords: keywordsOf(bd),
+    language: languageOf(child(bd, 'Language')),
+    retracted: isRetracted(publicationTypes, []),
+    links: [],
+    dateRevised: isoDateOf(child(bd, 'DateRevised')),
+    entrezDate: entrezDateOf(data),
+    raw,
+    rawFormat: 'pubmed-xml',
+  };
+}
+
+function paperOf(el: XmlElement, raw: string): Paper {
+  switch (el.name) {
+    case 'PubmedArticle': {
+      const mc = child(el, 'MedlineCitation');
+      if (!mc) throw new XmlSyntaxError('no MedlineCitation in <PubmedArticle>');
+      const data = child(el, 'PubmedData');
+      return fromCitation(mc, data, data !== undefined, raw);
+    }
+    case 'MedlineCitation':
+      return fromCitation(el, undefined, false, raw);
+    case 'PubmedBookArticle':
+      return fromBook(el, raw);
+    default:
+      throw new XmlSyntaxError(`<${el.name}> is not a PubMed record`);
+  }
+}
+
+function deletedPmidsOf(el: XmlElement): number[] {
+  return findAll(el, ['PMID']).map((p) => {
+    const pmid = pmidOf(p);
+    if (pmid === null) throw new XmlSyntaxError(`PMID ${JSON.stringify(leadText(p).trim())} is not a number`);
+    return pmid;
+  });
+}
+
+/** The record's PMID read straight from its text, to name a record that cannot be parsed. */
+function pmidHint(text: string): string {
+  const m = /<PMID\b[^>]*>[ \t\r\n]*([0-9]+)/.exec(text.length > 4000 ? text.slice(0, 4000) : text);
+  return m ? ` (PMID ${m[1]})` : '';
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Parses one stored record (PubmedArticle, PubmedBookArticle or MedlineCitation element) into a Paper. */
+export function parseRecordXml(xml: string): Paper {
+  try {
+    const tree = parseRecordTree(xml);
+    if (tree instanceof XmlSyntaxError) throw tree;
+    return paperOf(tree, xml);
+  } catch (e) {
+    if (e instanceof ParseError) throw e;
+    throw new ParseError(`PubMed XML record${pmidHint(xml)}: ${describeError(e)}`);
+  }
+}
+
+// ---------------------------------------------------------------- stream splitter
+
+type Phase = 'prolog' | 'body' | 'after';
+
+class PubmedXmlSplitter implements IncrementalParser {
+  /**
+   * The text being scanned: the latest chunk, behind at most a short unconsumed tail of the one before.
+   * A record that spans chunks moves to `recPrefix` instead, so a new chunk is never copied behind it.
+   */
+  private buf = '';
+  private pos = 0;
+  private phase: Phase = 'prolog';
+  private sawInput = false;
+  private root = '';
+  /** Open elements outside records, root first. */
+  private readonly open: string[] = [];
+  private recordCount = 0;
+  private inRecord = false;
+  /** The current record's text from earlier chunks, already searched for its end tag. */
+  private recPrefix = '';
+  /** Where the current record starts in `buf` (0 when it began in an earlier chunk). */
+  private recStart = 0;
+  private recName = '';
+  private recEndTag = '';
+  /** Where to resume looking for the record's end tag in `buf`. */
+  private recSearch = 0;
+  private recIsRoot = false;
+  private failure: ParseError | null = null;
+
+  push(chunk: string): SourceItem[] {
+    if (this.failure) throw this.failure;
+    this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
+    const items: SourceItem[] = [];
+    try {
+      this.scan(items);
+    } catch (e) {
+      this.failure = e instanceof ParseError ? e : new ParseError(describeError(e));
+      throw this.failure;
+    }
+    this.compact();
+    return items;
+  }
+
+  end(): SourceItem[] {
+    const items = this.push('');
+    const fail = (message: string): never => {
+      this.failure = new ParseError(message);
+      throw this.failure;
+    };
+    if (this.inRecord) {
+      const n = this.recordCount + 1;
+      const hint = pmidHint(this.recPrefix + this.buf.slice(this.recStart));
+      fail(`truncated: record ${n}${hint} is not closed (the input ends inside <${this.recName}>)`);
+    }
+    const rest = this.buf.slice(this.pos);
+    if (this.phase === 'prolog') {
+      fail(this.sawInput ? 'not a PubMed XML file: no root element' : 'not a PubMed XML file: the input is empty');
+    }
+    if (this.phase === 'body') {
+      const after = this.recordCount > 0 ? ` after record ${this.recordCount}` : '';
+      fail(`truncated${after}: root element <${this.root}> is not closed`);
+    }
+    if (!isBlank(rest, 0, rest.length)) fail(`truncated after </${this.root}>: ${preview(rest, 0)}`);
+    return items;
+  }
+
+  // Concatenating a long tail with each new chunk costs a copy per chunk (V8 flattens the rope on
+  // the next search), measured at ~7x the cost of the search itself; so only short tails stay in buf.
+  private compact(): void {
+    if (this.inRecord) {
+      // Past the record's own start tag, unless buf already begins with a kept partial end tag.
+      const from = this.recPrefix.length > 0 ? 0 : this.recStart + 1;
+      const keep = partialCloseAt(this.buf, from, this.recEndTag);
+      this.recPrefix += this.buf.slice(this.recStart, keep);
+      this.buf = this.buf.slice(keep);
+      this.recStart = 0;
+      this.recSearch = 0;
+      this.pos = 0;
+    } else if (this.pos > 0) {
+      this.buf = this.buf.slice(this.pos);
+      this.pos = 0;
+    }
+  }
+
+  private scan(items: SourceItem[]): void {
+    const s = this.buf;
+    const n = s.length;
+    for (;;) {
+      if (this.inRecord) {
+        if (!this.finishRecord(items)) return;
+        continue;
+      }
+      let pos = this.pos;
+      if (this.phase === 'prolog' && !this.sawInput) {
+        if (pos < n && s.charCodeAt(pos) === 0xfeff) pos++;
+        while (pos < n && isWs(s.charCodeAt(pos))) pos++;
+        this.pos = pos;
+        if (pos >= n) return;
+        this.sawInput = true;
+        if (s.charCodeAt(pos) !== 60) throw new ParseError(`not XML: the input starts with ${preview(s, pos)}`);
+      }
+      const lt = s.indexOf('<', pos);
+      if (this.phase !== 'body' && !isBlank(s, pos, lt === -1 ? n : lt)) {
+        throw new ParseError(
+          this.phase === 'prolog'
+            ? `not XML: text before the root element: ${preview(s, pos)}`
+            : `unexpected text after </${this.root}>: ${preview(s, pos)}`,
+        );
+      }
+      if (lt === -1 || lt + 1 >= n) {
+        this.pos = lt === -1 ? n : lt;
+        return;
+      }
+      this.pos = lt;
+      const c = s.charCodeAt(lt + 1);
+      let next: number;
+      if (c === 63) {
+        const e = s.indexOf('?>', lt + 2);
+        next = e === -1 ? -1 : e + 2;
+      } else if (c === 33) {
+        next = this.skipMarkupDeclaration(s, lt);
+      } else if (c === 47) {
+        next = this.endTag(s, lt);
+      } else {
+        next = this.startTag(s, lt, items);
+      }
+      if (next === -1) return;
+      this.pos = next;
+    }
+  }
+
+  private skipMarkupDeclaration(s: string, lt: number): number {
+    const head = s.slice(lt, lt + 9);
+    if (head.startsWith('<!--')) {
+      const e = s.indexOf('-->', lt + 4);
+      return e === -1 ? -1 : e + 3;
+    }
+    if (head === '<![CDATA[' && this.phase === 'body') {
+      const e = s.indexOf(']]>', lt + 9);
+      return e === -1 ? -1 : e + 3;
+    }
+    if (head === '<!DOCTYPE' && this.phase === 'prolog') return doctypeEnd(s, lt + 9);
+    if (head.length < 9 && ['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(head))) return -1;
+    throw new ParseError(`${this.phase === 'prolog' ? 'not XML' : 'malformed XML'}: unexpected ${preview(s, lt)}`);
+  }
+
+  private endTag(s: string, lt: number): number {
+    const gt = s.indexOf('>', lt + 2);
+    if (gt === -1) return -1;
+    const name = trimXml(s.slice(lt + 2, gt));
+    const top = this.open[this.open.length - 1];
+    if (this.phase !== 'body' || top === undefined) {
+      throw new ParseError(`malformed XML: unexpected </${name}>${this.phase === 'after' ? ` after </${this.root}>` : ''}`);
+    }
+    if (name !== top) throw new ParseError(`malformed XML: </${name}> found where </${top}> was expected`);
+    this.open.pop();
+    if (this.open.length === 0) this.phase = 'after';
+    return gt + 1;
+  }
+
+  private startTag(s: string, lt: number, items: SourceItem[]): number {
+    let end: number;
+    try {
+      end = readStartTag(s, lt);
+    } catch (e) {
+      const what = this.phase === 'prolog' ? 'not XML' : `malformed XML after record ${this.recordCount}`;
+      throw new ParseError(`${what}: ${describeError(e)}`);
+    }
+    if (end === -1) return -1;
+    const name = tagName;
+    if (this.phase === 'after') throw new ParseError(`malformed XML: a second root element <${name}> after </${this.root}>`);
+    if (this.phase === 'prolog') {
+      this.root = name;
+      this.phase = 'body';
+      if (RECORD_ROOTS.includes(name)) {
+        this.recIsRoot = true;
+        return this.startRecord(s, lt, end, name, items);
+      }
+      if (!SET_ROOTS.includes(name)) {
+        throw new ParseError(
+          `not a PubMed article file: the root element is <${name}>, expected one of ${[...SET_ROOTS, ...RECORD_ROOTS].map((r) => `<${r}>`).join(', ')}`,
+        );
+      }
+      if (tagSelfClosing) this.phase = 'after';
+      else this.open.push(name);
+      return end;
+    }
+    if (
+      name === 'PubmedArticle' ||
+      name === 'PubmedBookArticle' ||
+      name === 'DeleteCitation' ||
+      (name === 'MedlineCitation' && this.root === 'MedlineCitationSet')
+    ) {
+      return this.startRecord(s, lt, end, name, items);
+    }
+    if (!tagSelfClosing) this.open.push(name);
+    return end;
+  }
+
+  private startRecord(s: string, lt: number, tagEnd: number, name: string, items: SourceItem[]): number {
+    if (tagSelfClosing) {
+      const raw = s.slice(lt, tagEnd);
+      this.emit(raw, parseRecordTree(raw), items);
+      if (this.recIsRoot) this.phase = 'after';
+      return tagEnd;
+    }
+    this.inRecord = true;
+    this.recPrefix = '';
+    this.recStart = lt;
+    this.recName = name;
+    this.recEndTag = '</' + name;
+    this.recSearch = tagEnd;
+    return tagEnd;
+  }
+
+  /** Completes the current record if its end tag has arrived; false when more input is needed. */
+  private finishRecord(items: SourceItem[]): boolean {
+    const s = this.buf;
+    const endTag = this.recEndTag;
+    let from = this.recSearch;
+    for (;;) {
+      const at = s.indexOf(endTag, from);
+      if (at === -1) {
+        this.recSearch = s.length;
+        return false;
+      }
+      let i = at + endTag.length;
+      while (i < s.length && isWs(s.charCodeAt(i))) i++;
+      if (i >= s.length) {
+        this.recSearch = at;
+        return false;
+      }
+      if (s.charCodeAt(i) !== 62) {
+        from = at + 1; // a longer name such as </PubmedArticleSet
+        continue;
+      }
+      let end = i + 1;
+      let raw = this.recPrefix + s.slice(this.recStart, end);
+      let tree = parseRecordTree(raw);
+      if (tree instanceof XmlSyntaxError && hasMarkupDeclaration(raw)) {
+        // The candidate may sit inside a comment or CDATA section: find the real end by a careful scan.
+        const full = this.recPrefix + s;
+        const close = closeOutsideMarkup(full, this.recStart, endTag);
+        if (close === -1) {
+          from = at + 1;
+          continue;
+        }
+        raw = full.slice(this.recStart, close);
+        end = close - this.recPrefix.length;
+        tree = parseRecordTree(raw);
+      }
+      this.inRecord = false;
+      this.recPrefix = '';
+      this.pos = end;
+      this.emit(raw, tree, items);
+      if (this.recIsRoot) this.phase = 'after';
+      return true;
+    }
+  }
+
+  private emit(raw: string, tree: XmlElement | XmlSyntaxError, items: SourceItem[]): void {
+    const ordinal = ++this.recordCount;
+    try {
+      if (tree instanceof XmlSyntaxError) throw tree;
+      const el = tree;
+      if (el.name === 'DeleteCitation') items.push({ kind: 'delete', pmids: deletedPmidsOf(el) });
+      else items.push({ kind: 'paper', paper: paperOf(el, raw) });
+    } catch (e) {
+      throw new ParseError(`record ${ordinal}${pmidHint(raw)}: ${describeError(e)}`);
+    }
+  }
+}
+
+/** Where a possibly incomplete `endTag` (cut by the chunk boundary) begins at the end of s; else s.length. */
+function partialCloseAt(s: string, from: number, endTag: string): number {
+  const lt = s.lastIndexOf('<');
+  if (lt < from) return s.length;
+  const tail = s.length - lt;
+  if (tail <= endTag.length) return endTag.startsWith(s.slice(lt)) ? lt : s.length;
+  return s.startsWith(endTag, lt) && isBlank(s, lt + endTag.length, s.length) ? lt : s.length;
+}
+
+function doctypeEnd(s: string, from: number): number {
+  let quote = 0;
+  let depth = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 91) depth++;
+    else if (c === 93) depth--;
+    else if (c === 62 && depth <= 0) return i + 1;
+  }
+  return -1;
+}
+
+/** The index after the record's end tag, skipping comments and CDATA; -1 if it has not arrived. */
+function closeOutsideMarkup(s: string, from: number, endTag: string): number {
+  let p = from + 1;
+  for (;;) {
+    const lt = s.indexOf('<', p);
+    if (lt === -1) return -1;
+    if (s.startsWith('<!--', lt)) {
+      const e = s.indexOf('-->', lt + 4);
+      if (e === -1) return -1;
+      p = e + 3;
+    } else if (s.startsWith('<![CDATA[', lt)) {
+      const e = s.indexOf(']]>', lt + 9);
+      if (e === -1) return -1;
+      p = e + 3;
+    } else if (s.startsWith(endTag, lt)) {
+      let i = lt + endTag.length;
+      while (i < s.length && isWs(s.charCodeAt(i))) i++;
+      if (i >= s.length) return -1;
+      if (s.charCodeAt(i) === 62) return i + 1;
+      p = lt + 1;
+    } else {
+      p = lt + 1;
+    }
+  }
+}
+
+/**
+ * A streaming PubMed XML parser: feed the file in chunks of any size; it yields each
+ * PubmedArticle / PubmedBookArticle / (MedlineCitationSet) MedlineCitation as a paper and each
+ * DeleteCitation as a delete, holding at most one record plus one chunk in memory.
+ */
+export function createXmlParser(): IncrementalParser {
+  return new PubmedXmlSplitter();
+}
