@@ -58,7 +58,12 @@ class ImportFailure extends Error {}
  * Imports one file in one transaction: either every record in it is stored, or none is.
  * Memory stays bounded by one record because the file is streamed through an incremental parser.
  */
-export async function importFile(db: Db, file: string, now: () => string): Promise<FileImport> {
+export async function importFile(
+  db: Db,
+  file: string,
+  now: () => string,
+  onProgress?: (file: string, records: number) => void,
+): Promise<FileImport> {
   const result: FileImport = { file, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0 };
   const store = new PaperStore(db);
   const source = `import ${path.basename(file)}`;
@@ -69,6 +74,7 @@ export async function importFile(db: Db, file: string, now: () => string): Promi
   const apply = (batch: SourceItem[]): void => {
     for (const item of batch) {
       items++;
+      if (onProgress && items % 1000 === 0) onProgress(file, items);
       if (item.kind === 'paper') {
         result[store.upsert(item.paper, at, source)]++;
       } else {
@@ -140,10 +146,11 @@ export async function importFiles(
   db: Db,
   files: string[],
   now: () => string = () => new Date().toISOString(),
+  onProgress?: (file: string, records: number) => void,
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, files: [] };
   for (const file of files) {
-    const r = await importFile(db, file, now);
+    const r = await importFile(db, file, now, onProgress);
     summary.files.push(r);
     summary.added += r.added;
     summary.updated += r.updated;

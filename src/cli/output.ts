@@ -9,6 +9,11 @@ export interface CliIO {
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Rewrites one status line on stderr (a terminal only); '' clears it. */
+  progress(text: string): void;
+  /** Terminal width for wrapped text (80 when not a terminal). */
+  columns: number;
   now(): string;
 }
 
@@ -19,6 +24,9 @@ export function processIO(): CliIO {
     stderr: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    progress: (t) => process.stderr.write(`\r\u001b[2K${t}`),
+    columns: process.stdout.isTTY ? process.stdout.columns || 80 : 80,
     now: () => new Date().toISOString(),
   };
 }

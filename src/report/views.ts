@@ -22,8 +22,8 @@ export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
 export function renderTagChange(t: TagChange, c: Colouriser): string {
   const who = c.dim(`(${t.reviewer})`);
   switch (t.action) {
-    case 'tagged': return `Tagged PMID ${t.pmid}: ${t.to} ${t.claim} ${who}`;
-    case 'retagged': return `Retagged PMID ${t.pmid}: ${t.from} → ${t.to} ${t.claim} ${who}`;
+    case 'tagged': return `Tagged PMID ${t.pmid}: ${t.claim} ${t.to} ${who}`;
+    case 'retagged': return `Retagged PMID ${t.pmid}: ${t.claim} ${t.from} → ${t.to} ${who}`;
     case 'unchanged': return `PMID ${t.pmid} already ${t.to} ${t.claim} ${who}: nothing changed`;
     case 'untagged': return `Untagged PMID ${t.pmid} from ${t.claim} (was ${t.from}) ${who}`;
     case 'dismissed': return `Dismissed PMID ${t.pmid}${t.note ? `: ${t.note}` : ''} ${who}`;
@@ -36,8 +36,26 @@ function authorsLine(p: PaperView): string {
   return names.length > 6 ? `${names.slice(0, 6).join(', ')}, et al. (${names.length} authors)` : names.join(', ');
 }
 
-/** A paper card: citation, title, tags, identifiers, abstract. */
-export function renderPaper(p: PaperView, c: Colouriser): string {
+/** Wraps text to `width` columns at spaces, keeping paragraph breaks; a word longer than the width stands alone. */
+export function wrapText(text: string, width: number): string {
+  return text.split('\n').map((para) => {
+    const lines: string[] = [];
+    let line = '';
+    for (const word of para.split(' ')) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    lines.push(line);
+    return lines.join('\n');
+  }).join('\n');
+}
+
+/** A paper card: title, authors, identifiers, tags, then the abstract wrapped to `width` columns. */
+export function renderPaper(p: PaperView, c: Colouriser, width = 80): string {
   const out = [c.bold(p.title ?? '(no title)')];
   if (p.authors.length) out.push(authorsLine(p));
   out.push(c.dim([p.journal ?? (p.type === 'book' ? 'Book' : null), p.pubDate ?? p.year].filter(Boolean).join(', ')));
@@ -59,7 +77,7 @@ export function renderPaper(p: PaperView, c: Colouriser): string {
   }
   for (const d of p.dismissals) out.push(c.dim(`Dismissed by ${d.reviewer}${d.reason ? `: ${d.reason}` : ''} (${d.at.slice(0, 10)})`));
   if (!p.tags.length && !p.dismissed) out.push(c.cyan('In the inbox: not tagged or dismissed yet'));
-  if (p.abstract) out.push('', p.abstract);
+  if (p.abstract) out.push('', wrapText(p.abstract, Math.max(40, width)));
   return out.join('\n');
 }
 

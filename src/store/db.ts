@@ -5,8 +5,8 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
-/** How long a second process waits for a lock before giving up (ms). */
-const BUSY_TIMEOUT_MS = 10_000;
+/** How long a second process waits for a lock before giving up (ms): long enough to outlast the import of a whole NLM baseline file. */
+const BUSY_TIMEOUT_MS = 60_000;
 
 /** Opens (creating if needed) the database at `file` with claimwatch's pragmas; does not migrate. */
 export function openDatabase(file: string): Db {

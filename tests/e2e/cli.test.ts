@@ -83,7 +83,7 @@ describe('a new user: import, tag three papers, read the report', () => {
   });
 
   it('re-tagging changes the stance and keeps the whole history', () => {
-    expect(runCli(['tag', '1875346', 'C5', 'contradicts', '--note', 'on second reading'], { db }).stdout).toMatch(/qualifies → contradicts/);
+    expect(runCli(['tag', '1875346', 'C5', 'contradicts', '--note', 'on second reading'], { db }).stdout).toMatch(/C5 qualifies → contradicts/);
     expect(runCli(['untag', '1875346', 'C5'], { db }).code).toBe(0);
     const h = JSON.parse(runCli(['history', '1875346', '--json'], { db }).stdout);
     expect(h.map((e: { action: string; oldValue: string | null; newValue: string | null }) => [e.action, e.oldValue, e.newValue])).toEqual([

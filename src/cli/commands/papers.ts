@@ -19,7 +19,7 @@ export async function showCommand(ctx: Context, pmidArg: string, opts: { json?: 
   const pmid = parsePmid(pmidArg);
   const paper = await withLibrary(ctx, (db) => showPaper(db, pmid));
   if (opts.json) printJson(ctx.io, paper);
-  else ctx.io.stdout(renderPaper(paper, ctx.colour));
+  else ctx.io.stdout(renderPaper(paper, ctx.colour, Math.min(ctx.io.columns, 100)));
   return paper;
 }
 
