@@ -4,35 +4,16 @@ import { listPapers, type PaperFilter } from '../store/library.js';
 import { listClaims } from '../store/claims.js';
 import { historyForPaper, type HistoryEntry } from '../store/history.js';
 import { resolveClaim, type Stance } from '../evidence/claims.js';
-import type { Author, PaperLink } from '../evidence/paper.js';
+import type { Paper } from '../evidence/paper.js';
 import { requirePaper } from './tagging.js';
 
-/** A paper as `show --json`, `papers --json` and `inbox --json` print it. */
-export interface PaperView {
-  pmid: number;
-  type: 'article' | 'book';
-  title: string | null;
-  abstract: string | null;
-  authors: Author[];
-  journal: string | null;
-  journalAbbrev: string | null;
-  year: number | null;
-  pubDate: string | null;
-  doi: string | null;
-  pmcid: string | null;
-  publicationTypes: string[];
-  mesh: string[];
-  keywords: string[];
-  language: string | null;
-  retracted: boolean;
-  links: PaperLink[];
-  dateRevised: string | null;
-  entrezDate: string | null;
+/** A paper as `show --json`, `papers --json` and `inbox --json` print it: the record without its raw text, plus the library's state. */
+export type PaperView = Omit<Paper, 'raw' | 'rawFormat'> & {
   deleted: boolean;
   dismissed: boolean;
   dismissals: { reviewer: string; reason: string | null; at: string }[];
   tags: { claim: string; stance: Stance; note: string | null; reviewer: string; at: string }[];
-}
+};
 
 type TagRow = { pmid: number; claim: string; stance: Stance; note: string | null; reviewer: string; at: string };
 type DismissalRow = { pmid: number; reviewer: string; reason: string | null; at: string };

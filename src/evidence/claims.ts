@@ -14,6 +14,16 @@ export interface Claim {
 export const STANCES = ['supports', 'qualifies', 'contradicts'] as const;
 export type Stance = (typeof STANCES)[number];
 
+/** One reviewer's stance on one claim for one paper. */
+export interface Tag {
+  pmid: number;
+  claim: string;
+  stance: Stance;
+  note: string | null;
+  reviewer: string;
+  at: string;
+}
+
 const STANCE_ALIASES: Record<string, Stance> = {
   s: 'supports',
   support: 'supports',

@@ -1,4 +1,4 @@
-import { STANCES, type Claim, type Stance } from './claims.js';
+import { STANCES, type Claim, type Stance, type Tag } from './claims.js';
 import type { Author } from './paper.js';
 
 /** How many papers take each stance on a claim; retracted papers are counted only under `retracted`. */
@@ -54,14 +54,7 @@ export interface Report {
 }
 
 /** The tag facts the report is built from. */
-export interface ReportTag {
-  pmid: number;
-  claim: string;
-  stance: Stance;
-  note: string | null;
-  reviewer: string;
-  at: string;
-}
+export type ReportTag = Tag;
 
 function authorName(a: Author): string {
   if (a.collective) return a.collective;

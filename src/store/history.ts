@@ -24,24 +24,15 @@ export function appendHistory(db: Db, e: NewHistoryEntry): void {
   ).run(e);
 }
 
+const SELECT = `SELECT id, at, actor, action, pmid, claim_id AS claimId, old_value AS oldValue,
+  new_value AS newValue, note FROM history`;
+
 /** The history of one paper, oldest first. */
 export function historyForPaper(db: Db, pmid: number): HistoryEntry[] {
-  return db
-    .prepare(
-      `SELECT id, at, actor, action, pmid, claim_id AS claimId, old_value AS oldValue,
-              new_value AS newValue, note
-       FROM history WHERE pmid = ? ORDER BY id`,
-    )
-    .all(pmid) as HistoryEntry[];
+  return db.prepare(`${SELECT} WHERE pmid = ? ORDER BY id`).all(pmid) as HistoryEntry[];
 }
 
 /** The history of one claim (its edits and every tag on it), oldest first. */
 export function historyForClaim(db: Db, claimId: string): HistoryEntry[] {
-  return db
-    .prepare(
-      `SELECT id, at, actor, action, pmid, claim_id AS claimId, old_value AS oldValue,
-              new_value AS newValue, note
-       FROM history WHERE claim_id = ? ORDER BY id`,
-    )
-    .all(claimId) as HistoryEntry[];
+  return db.prepare(`${SELECT} WHERE claim_id = ? ORDER BY id`).all(claimId) as HistoryEntry[];
 }

@@ -1,15 +1,7 @@
 import type { Db } from './db.js';
-import type { Stance } from '../evidence/claims.js';
+import type { Tag } from '../evidence/claims.js';
 
-/** One reviewer's stance on one claim for one paper. */
-export interface Tag {
-  pmid: number;
-  claim: string;
-  stance: Stance;
-  note: string | null;
-  reviewer: string;
-  at: string;
-}
+export type { Tag };
 
 /** A reviewer's "reviewed, bears on no claim". */
 export interface Dismissal {
