@@ -11,7 +11,8 @@ import { UsageError } from '../errors.js';
 /** What a tagging action did, for the command to report. */
 export interface TagChange {
   pmid: number;
-  claim: string;
+  /** null for dismissals, which concern the paper as a whole. */
+  claim: string | null;
   reviewer: string;
   action: 'tagged' | 'retagged' | 'unchanged' | 'untagged' | 'dismissed' | 'undismissed';
   from: Stance | null;
@@ -51,6 +52,15 @@ export function tagPaper(
       return { ...base, action: 'unchanged', from: old.stance, to: a.stance };
     }
     const tag: Tag = { pmid: a.pmid, claim: claim.id, stance: a.stance, note, reviewer: a.reviewer, at: a.at };
+    // A paper that bears on a claim is no longer "bears on no claim" for this reviewer.
+    const dismissal = dismissalsForPaper(db, a.pmid).find((d) => d.reviewer === a.reviewer);
+    if (dismissal) {
+      deleteDismissal(db, a.pmid, a.reviewer);
+      appendHistory(db, {
+        at: a.at, actor: a.reviewer, action: 'undismiss', pmid: a.pmid, claimId: null,
+        oldValue: 'dismissed', newValue: null, note: `tagged ${claim.id}`,
+      });
+    }
     putTag(db, tag);
     appendHistory(db, {
       at: a.at, actor: a.reviewer, action: old ? 'retag' : 'tag', pmid: a.pmid, claimId: claim.id,
@@ -96,7 +106,7 @@ export function dismissPaper(db: Db, a: { pmid: number; reason?: string; reviewe
       at: a.at, actor: a.reviewer, action: 'dismiss', pmid: a.pmid, claimId: null,
       oldValue: old ? 'dismissed' : null, newValue: 'dismissed', note: reason,
     });
-    return { pmid: a.pmid, claim: '', reviewer: a.reviewer, action: 'dismissed', from: null, to: null, note: reason, retracted: paper.retracted };
+    return { pmid: a.pmid, claim: null, reviewer: a.reviewer, action: 'dismissed', from: null, to: null, note: reason, retracted: paper.retracted };
   }).immediate();
 }
 
@@ -111,6 +121,6 @@ export function undismissPaper(db: Db, a: { pmid: number; reviewer: string; at: 
       at: a.at, actor: a.reviewer, action: 'undismiss', pmid: a.pmid, claimId: null,
       oldValue: 'dismissed', newValue: null, note: old.reason,
     });
-    return { pmid: a.pmid, claim: '', reviewer: a.reviewer, action: 'undismissed', from: null, to: null, note: null, retracted: paper.retracted };
+    return { pmid: a.pmid, claim: null, reviewer: a.reviewer, action: 'undismissed', from: null, to: null, note: null, retracted: paper.retracted };
   }).immediate();
 }

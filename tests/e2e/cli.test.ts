@@ -115,6 +115,18 @@ describe('a new user: import, tag three papers, read the report', () => {
     expect(inbox()).toEqual(before);
   });
 
+  it('tagging a paper you dismissed lifts your dismissal, in the history', () => {
+    const target = JSON.parse(runCli(['inbox', '--json', '--limit', '1'], { db }).stdout)[0].pmid as number;
+    expect(runCli(['dismiss', String(target)], { db }).code).toBe(0);
+    expect(runCli(['tag', String(target), 'C2', 'q'], { db }).code).toBe(0);
+    const shown = JSON.parse(runCli(['show', String(target), '--json'], { db }).stdout);
+    expect(shown.dismissed).toBe(false);
+    const h = JSON.parse(runCli(['history', String(target), '--json'], { db }).stdout);
+    expect(h.map((e: { action: string }) => e.action).slice(-3)).toEqual(['dismiss', 'undismiss', 'tag']);
+    expect(h.at(-2)).toMatchObject({ note: 'tagged C2' });
+    expect(runCli(['untag', String(target), 'C2'], { db }).code).toBe(0);
+  });
+
   it('papers filters by tagged and by claim', () => {
     const tagged = JSON.parse(runCli(['papers', '--tagged', '--json'], { db }).stdout).map((p: { pmid: number }) => p.pmid).sort();
     expect(tagged).toEqual([3549656, 5757641, 8863847]);
