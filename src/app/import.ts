@@ -126,7 +126,8 @@ export async function importFile(
     db.exec('COMMIT');
     result.ok = true;
   } catch (e) {
-    db.exec('ROLLBACK');
+    // SQLite may already have rolled back on its own (a full disk, say); don't mask the real error.
+    if (db.inTransaction) db.exec('ROLLBACK');
     result.added = result.updated = result.unchanged = result.deleted = 0;
     result.error = (e as Error).message;
   }
