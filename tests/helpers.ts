@@ -23,7 +23,7 @@ export interface CliResult {
 }
 
 /** Spawns the built CLI with a clean environment pointing at `db`. */
-export function runCli(args: string[], opts: { db?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+export function runCli(args: string[], opts: { db?: string; env?: Record<string, string>; input?: string | Buffer } = {}): CliResult {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? os.tmpdir(),
@@ -31,7 +31,7 @@ export function runCli(args: string[], opts: { db?: string; env?: Record<string,
     ...(opts.db ? { CLAIMWATCH_DB: opts.db } : {}),
     ...opts.env,
   };
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', input: opts.input ?? '' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', input: opts.input ?? '', maxBuffer: 256 * 2 ** 20 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import type { Db } from '../store/db.js';
 import { PaperStore } from '../store/papers.js';
 import { createXmlParser } from '../pubmed/xml.js';
@@ -38,19 +38,42 @@ export function detectFormat(head: string): RawFormat | null {
   return null;
 }
 
-/** Opens a file as a UTF-8 text stream, gunzipping it when it starts with the gzip magic bytes. */
-async function openText(file: string): Promise<Readable> {
-  const fd = await fs.promises.open(file, 'r');
-  const magic = Buffer.alloc(2);
-  const { bytesRead } = await fd.read(magic, 0, 2, 0);
-  await fd.close();
-  const raw = fs.createReadStream(file);
-  const gz = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  const stream = gz ? raw.pipe(zlib.createGunzip()) : raw;
-  if (gz) raw.on('error', (e) => stream.destroy(e));
-  stream.setEncoding('utf8');
-  return stream;
+/** Decodes a byte stream as UTF-8 text, gunzipping it first when it starts with the gzip magic bytes. */
+async function* decodeText(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const it = bytes[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const n = await it.next();
+    if (n.done) break;
+    head = Buffer.concat([head, n.value]);
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  }
+  let source: AsyncIterable<Buffer> = all();
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = zlib.createGunzip();
+    // pipeline hands a read error of the source on to the gunzip stream we iterate.
+    pipeline(Readable.from(source), gunzip, () => undefined);
+    source = gunzip;
+  }
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of source) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
 }
+
+/** The bytes of a file, or of standard input for '-'. */
+function openBytes(file: string, stdin: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  return file === STDIN ? stdin : fs.createReadStream(file);
+}
+
+/** The name `import -` reads standard input by. */
+export const STDIN = '-';
 
 class ImportFailure extends Error {}
 
@@ -63,10 +86,11 @@ export async function importFile(
   file: string,
   now: () => string,
   onProgress?: (file: string, records: number) => void,
+  stdin: AsyncIterable<Buffer> = process.stdin,
 ): Promise<FileImport> {
-  const result: FileImport = { file, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0 };
+  const result: FileImport = { file: file === STDIN ? 'stdin' : file, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0 };
   const store = new PaperStore(db);
-  const source = `import ${path.basename(file)}`;
+  const source = `import ${file === STDIN ? 'stdin' : path.basename(file)}`;
   let parser: IncrementalParser | null = null;
   let head = '';
   let items = 0;
@@ -84,14 +108,8 @@ export async function importFile(
   };
   db.exec('BEGIN IMMEDIATE');
   try {
-    let stream: Readable;
     try {
-      stream = await openText(file);
-    } catch (e) {
-      throw new ImportFailure(describeFsError(e));
-    }
-    try {
-      for await (const chunk of stream as AsyncIterable<string>) {
+      for await (const chunk of decodeText(openBytes(file, stdin))) {
         if (!parser) {
           head += chunk;
           if (head.replace(/^[\uFEFF \t\r\n]+/, '').length < 8 && head.length < 4096) continue;
@@ -122,7 +140,7 @@ export async function importFile(
     db.prepare(
       `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
+    ).run(file === STDIN ? 'stdin' : path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
     db.exec('COMMIT');
     result.ok = true;
   } catch (e) {

@@ -30,7 +30,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   program
     .command('import')
     .description('import PubMed XML (efetch, NLM baseline/update, .gz too) or MEDLINE text files; one transaction per file')
-    .argument('<file...>', 'files to import')
+    .argument('<file...>', "files to import ('-' reads standard input)")
     .addOption(json())
     .action((files: string[], o) => run(async (ctx) => {
       const { importCommand } = await import('./commands/import.js');

@@ -217,6 +217,19 @@ describe('import failures', () => {
     expect(papers).toHaveLength(2);
   });
 
+  it('reads standard input with -, plain or gzipped, as a pipe from efetch would give it', () => {
+    const db = path.join(tempDir(), 'lib.db');
+    const xml = fs.readFileSync(fixture('efetch/biopython__pubmed2.xml'));
+    const plain = runCli(['import', '-', '--json'], { db, input: xml });
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ added: 2, files: [{ file: 'stdin', format: 'pubmed-xml' }] });
+    const gz = runCli(['import', '-', '--json'], { db, input: fs.readFileSync(SAMPLE) });
+    expect(JSON.parse(gz.stdout)).toMatchObject({ added: 177 });
+    const empty = runCli(['import', '-'], { db, input: '' });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/^Error: stdin: the file is empty/);
+  });
+
   it('recognises MEDLINE text by content, whatever the file is called', () => {
     const dir = tempDir();
     const db = path.join(dir, 'lib.db');
