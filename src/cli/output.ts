@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import chalk, { Chalk } from 'chalk';
 import { PLAIN, type Colouriser } from '../report/colour.js';
+import { ClaimwatchError } from '../errors.js';
 
 /** Everything a command may touch of the outside world, injected so tests can call commands directly. */
 export interface CliIO {
@@ -54,6 +55,13 @@ export function printJson(io: CliIO, value: unknown): void {
 export function writeFileAtomic(file: string, text: string): void {
   const target = path.resolve(file);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, target);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    throw new ClaimwatchError(`cannot write ${file}: ${why} (choose another --out path)`);
+  }
 }

@@ -76,6 +76,12 @@ describe('a new user: import, tag three papers, read the report', () => {
     expect(fs.readFileSync(out, 'utf8')).toMatch(/^# Evidence report/);
   });
 
+  it('says why it cannot write --out, and writes nothing', () => {
+    const r = runCli(['report', '--out', path.join(tempDir(), 'no', 'such', 'r.md')], { db });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: cannot write .*r\.md: its folder does not exist/);
+  });
+
   it('counts tags per claim in `claims`', () => {
     const r = runCli(['claims', '--json'], { db });
     const c3 = JSON.parse(r.stdout).find((c: { id: string }) => c.id === 'C3');
