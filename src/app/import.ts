@@ -106,6 +106,14 @@ export async function importFile(
       }
     }
   };
+  // Picks the parser from the first characters and feeds it them.
+  const start = (text: string): IncrementalParser => {
+    result.format = detectFormat(text);
+    if (!result.format) throw new ImportFailure('not PubMed XML or MEDLINE text (it starts with neither "<" nor "PMID-")');
+    const p = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
+    apply(p.push(text));
+    return p;
+  };
   db.exec('BEGIN IMMEDIATE');
   try {
     try {
@@ -113,10 +121,7 @@ export async function importFile(
         if (!parser) {
           head += chunk;
           if (head.replace(/^[\uFEFF \t\r\n]+/, '').length < 8 && head.length < 4096) continue;
-          result.format = detectFormat(head);
-          if (!result.format) throw new ImportFailure('not PubMed XML or MEDLINE text (it starts with neither "<" nor "PMID-")');
-          parser = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
-          apply(parser.push(head));
+          parser = start(head);
           head = '';
         } else {
           apply(parser.push(chunk));
@@ -130,10 +135,8 @@ export async function importFile(
       throw e;
     }
     if (!parser) {
-      result.format = detectFormat(head);
-      if (!result.format) throw new ImportFailure(head.trim() ? 'not PubMed XML or MEDLINE text' : 'the file is empty');
-      parser = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
-      apply(parser.push(head));
+      if (!head.replace(/^[\uFEFF \t\r\n]+/, '')) throw new ImportFailure('the file is empty');
+      parser = start(head);
     }
     apply(parser.end());
     if (items === 0) throw new ImportFailure('no PubMed records in it');
