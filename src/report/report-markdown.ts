@@ -1,9 +1,13 @@
 import type { Stance } from '../evidence/claims.js';
 import type { Report, ReportEntry } from '../evidence/report.js';
 
-/** Escapes text so Markdown shows it literally (titles carry `*`, `_`, `<`, brackets). */
+/**
+ * Escapes inline text so Markdown shows it literally (titles carry `*`, `_`, `<`, brackets, `|` breaks
+ * tables). Parentheses, `#`, `+` and `!` only mean something after `]` or at the start of a line, which
+ * escaping the brackets and never starting a line with user text already rules out.
+ */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>~]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
+  return s.replace(/[\\`*_[\]|<>~]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
 }
 
 const HEADINGS: Record<Stance, string> = { supports: 'Supports', qualifies: 'Qualifies', contradicts: 'Contradicts' };
@@ -13,7 +17,7 @@ function entry(e: ReportEntry): string {
   const cite = escapeMarkdown(e.citation.replace(/, PMID \d+.*$/, ''));
   const doi = e.doi ? ` · [doi:${escapeMarkdown(e.doi)}](https://doi.org/${encodeURI(e.doi)})` : '';
   const title = e.title ? ` ${escapeMarkdown(e.title)}` : '';
-  const body = `${cite}.${title} ${pm}${doi}`;
+  const body = `${cite}${cite.endsWith('.') ? '' : '.'}${title} ${pm}${doi}`;
   const notice = e.retractionNotice
     ? `, [retraction notice](https://pubmed.ncbi.nlm.nih.gov/${e.retractionNotice}/)`
     : '';
