@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
 
 /** Where the database lives: flag, then CLAIMWATCH_DB, then $XDG_DATA_HOME/claimwatch, then ~/.local/share/claimwatch. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, home: string): string {

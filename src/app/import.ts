@@ -88,9 +88,11 @@ export async function importFile(
   onProgress?: (file: string, records: number) => void,
   stdin: AsyncIterable<Buffer> = process.stdin,
 ): Promise<FileImport> {
-  const result: FileImport = { file: file === STDIN ? 'stdin' : file, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0 };
+  // What the user sees this source as: '-' reads standard input.
+  const label = file === STDIN ? 'stdin' : file;
+  const result: FileImport = { file: label, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0 };
   const store = new PaperStore(db);
-  const source = `import ${file === STDIN ? 'stdin' : path.basename(file)}`;
+  const source = `import ${path.basename(label)}`;
   let parser: IncrementalParser | null = null;
   let head = '';
   let items = 0;
@@ -98,7 +100,7 @@ export async function importFile(
   const apply = (batch: SourceItem[]): void => {
     for (const item of batch) {
       items++;
-      if (onProgress && items % 1000 === 0) onProgress(file, items);
+      if (onProgress && items % 1000 === 0) onProgress(label, items);
       if (item.kind === 'paper') {
         result[store.upsert(item.paper, at, source)]++;
       } else {
@@ -143,7 +145,7 @@ export async function importFile(
     db.prepare(
       `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(file === STDIN ? 'stdin' : path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
+    ).run(file === STDIN ? label : path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
     db.exec('COMMIT');
     result.ok = true;
   } catch (e) {
