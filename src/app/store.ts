@@ -4,12 +4,22 @@ import { insertClaim } from '../store/claims.js';
 import { appendHistory } from '../store/history.js';
 import { ClaimwatchError } from '../errors.js';
 import type { Claim } from '../evidence/claims.js';
+import { putQuery } from '../store/searches.js';
 
 /** The claims file shipped in data/. */
 export const CLAIMS_FILE = new URL('../../data/claims.json', import.meta.url);
 
 interface ClaimsFile {
   claims: Omit<Claim, 'retiredAt'>[];
+}
+
+/** The saved searches shipped in data/. */
+export const QUERIES_FILE = new URL('../../data/queries.json', import.meta.url);
+
+/** Reads the shipped saved searches. */
+export function readShippedQueries(file: URL | string = QUERIES_FILE): { name: string; term: string; description: string | null }[] {
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { queries: { name: string; term: string; description?: string }[] };
+  return parsed.queries.map((q) => ({ name: q.name, term: q.term, description: q.description ?? null }));
 }
 
 /** Reads the shipped claims. */
@@ -52,6 +62,13 @@ export function openLibrary(file: string, now: () => string = () => new Date().t
             oldValue: null, newValue: c.statement, note: 'seeded from data/claims.json',
           });
         }
+      })();
+    }
+    // Same for the saved searches: seeded once, so a removed search stays removed.
+    if (applied.includes('0004_searches_runs')) {
+      const at = now();
+      db.transaction(() => {
+        for (const q of readShippedQueries()) putQuery(db, q, at);
       })();
     }
   } catch (e) {

@@ -106,4 +106,58 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    name: '0004_searches_runs',
+    sql: `
+      -- Saved PubMed searches. watermark is the local date (YYYY/MM/DD) of the last run in which every
+      -- page and batch of the search succeeded; the next window starts two days before it.
+      CREATE TABLE queries (
+        name            TEXT PRIMARY KEY,
+        term            TEXT NOT NULL,
+        description     TEXT,
+        created_at      TEXT NOT NULL,
+        removed_at      TEXT,
+        last_success_at TEXT,
+        watermark       TEXT
+      ) STRICT;
+      -- Every run of search or fetch, written when it starts and finished when it ends,
+      -- so a killed run stays visible as 'running' with no end.
+      CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL CHECK (kind IN ('search', 'fetch')),
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed')),
+        error       TEXT,
+        summary     TEXT
+      ) STRICT;
+      CREATE TABLE run_searches (
+        run_id      INTEGER NOT NULL REFERENCES runs (id),
+        query       TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+        mindate     TEXT,
+        maxdate     TEXT,
+        found       INTEGER NOT NULL DEFAULT 0,
+        new         INTEGER NOT NULL DEFAULT 0,
+        updated     INTEGER NOT NULL DEFAULT 0,
+        known       INTEGER NOT NULL DEFAULT 0,
+        error       TEXT,
+        PRIMARY KEY (run_id, query)
+      ) STRICT;
+      -- Which search (or 'reading-list', or 'fetch') found which paper, and when.
+      CREATE TABLE paper_sources (
+        source        TEXT NOT NULL,
+        pmid          INTEGER NOT NULL REFERENCES papers (pmid),
+        first_run     INTEGER REFERENCES runs (id),
+        first_seen_at TEXT NOT NULL,
+        last_seen_at  TEXT NOT NULL,
+        PRIMARY KEY (source, pmid)
+      ) STRICT;
+      CREATE INDEX paper_sources_pmid ON paper_sources (pmid);
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
