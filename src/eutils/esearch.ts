@@ -1,0 +1,167 @@
+// Pure parsing of an ESearch answer (DTD eSearch_020511 and its JSON twin; EUTILS.md R15) into
+// plain numbers and strings. The answer must already have been classified 'ok'.
+import { XMLParser } from 'fast-xml-parser';
+import { ParseError } from '../errors.js';
+import { decodeJsonLenient } from './json.js';
+
+/** One ESearch answer: the total count, this page of PMIDs, the history handle and NCBI's notes. */
+export interface EsearchResult {
+  count: number;
+  retstart: number;
+  retmax: number;
+  ids: number[];
+  webenv?: string;
+  queryKey?: string;
+  /** ErrorList/PhraseNotFound: terms PubMed ignored because nothing matched them. */
+  phrasesNotFound: string[];
+  /** OutputMessage texts verbatim ("No items found."), then "field not found: …", "phrase ignored: …", "quoted phrase not found: …". */
+  warnings: string[];
+  queryTranslation?: string;
+}
+
+const LIST_TAGS = new Set([
+  'Id',
+  'ERROR',
+  'PhraseNotFound',
+  'FieldNotFound',
+  'PhraseIgnored',
+  'QuotedPhraseNotFound',
+  'OutputMessage',
+  'Translation',
+]);
+
+/** Parses an ESearch XML answer. Throws ParseError when it is not a usable eSearchResult. */
+export function parseEsearchXml(body: string): EsearchResult {
+  const parser = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    isArray: (name) => LIST_TAGS.has(name),
+  });
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(body) as Record<string, unknown>;
+  } catch (e) {
+    throw new ParseError(`esearch XML does not parse: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const r = doc['eSearchResult'];
+  if (!isObject(r)) throw new ParseError('esearch XML has no <eSearchResult> root');
+  const errors = texts(r['ERROR']);
+  if (errors.length > 0) throw new ParseError(`esearch returned an error: ${errors[0]}`);
+
+  const errorList = isObject(r['ErrorList']) ? r['ErrorList'] : {};
+  const warningList = isObject(r['WarningList']) ? r['WarningList'] : {};
+  const idList = isObject(r['IdList']) ? r['IdList'] : {};
+  return withOptionals(
+    {
+      count: integer(r['Count'], 'Count'),
+      retstart: integer(r['RetStart'], 'RetStart'),
+      retmax: integer(r['RetMax'], 'RetMax'),
+      ids: texts(idList['Id']).map((t) => pmid(t)),
+      phrasesNotFound: texts(errorList['PhraseNotFound']),
+      warnings: warningsOf(
+        texts(warningList['OutputMessage']),
+        texts(errorList['FieldNotFound']),
+        texts(warningList['PhraseIgnored']),
+        texts(warningList['QuotedPhraseNotFound']),
+      ),
+    },
+    text(r['WebEnv']),
+    text(r['QueryKey']),
+    text(r['QueryTranslation']),
+  );
+}
+
+/** Parses an ESearch JSON answer (lenient about raw control characters). Throws ParseError when it is not usable. */
+export function parseEsearchJson(body: string): EsearchResult {
+  let doc: unknown;
+  try {
+    doc = decodeJsonLenient(body);
+  } catch (e) {
+    throw new ParseError(`esearch JSON does not decode: ${(e as Error).message}`);
+  }
+  const r = isObject(doc) ? doc['esearchresult'] : undefined;
+  if (!isObject(r)) throw new ParseError('esearch JSON has no esearchresult');
+  const error = text(r['ERROR']);
+  if (error !== undefined) throw new ParseError(`esearch returned an error: ${error}`);
+
+  const errorList = isObject(r['errorlist']) ? r['errorlist'] : {};
+  const warningList = isObject(r['warninglist']) ? r['warninglist'] : {};
+  return withOptionals(
+    {
+      count: integer(r['count'], 'count'),
+      retstart: integer(r['retstart'], 'retstart'),
+      retmax: integer(r['retmax'], 'retmax'),
+      ids: texts(r['idlist']).map((t) => pmid(t)),
+      phrasesNotFound: texts(errorList['phrasesnotfound']),
+      warnings: warningsOf(
+        texts(warningList['outputmessages']),
+        texts(errorList['fieldsnotfound']),
+        texts(warningList['phrasesignored']),
+        texts(warningList['quotedphrasesnotfound']),
+      ),
+    },
+    text(r['webenv']),
+    text(r['querykey']),
+    text(r['querytranslation']),
+  );
+}
+
+/** Parses an ESearch answer in the given retmode. */
+export function parseEsearch(body: string, retmode: 'xml' | 'json'): EsearchResult {
+  return retmode === 'json' ? parseEsearchJson(body) : parseEsearchXml(body);
+}
+
+type CoreFields = Omit<EsearchResult, 'webenv' | 'queryKey' | 'queryTranslation'>;
+
+function withOptionals(base: CoreFields, webenv?: string, queryKey?: string, queryTranslation?: string): EsearchResult {
+  const out: EsearchResult = { ...base };
+  if (webenv) out.webenv = webenv;
+  if (queryKey) out.queryKey = queryKey;
+  if (queryTranslation) out.queryTranslation = queryTranslation;
+  return out;
+}
+
+function warningsOf(messages: string[], fields: string[], ignored: string[], quoted: string[]): string[] {
+  return [
+    ...messages,
+    ...fields.map((f) => `field not found: ${f}`),
+    ...ignored.map((p) => `phrase ignored: ${p}`),
+    ...quoted.map((p) => `quoted phrase not found: ${p}`),
+  ];
+}
+
+function integer(v: unknown, field: string): number {
+  const t = text(v);
+  if (t === undefined || !/^[0-9]+$/.test(t)) throw new ParseError(`esearch answer has no valid ${field} (got ${JSON.stringify(t ?? null)})`);
+  return Number(t);
+}
+
+function pmid(t: string): number {
+  if (!/^[0-9]+$/.test(t) || t.length > 12) throw new ParseError(`esearch answer holds an invalid PMID ${JSON.stringify(t)}`);
+  return Number(t);
+}
+
+/** The text of a leaf value from either parser; undefined for absent or empty. */
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
+  if (typeof v === 'number') return String(v);
+  if (isObject(v) && '#text' in v) return text(v['#text']);
+  return undefined;
+}
+
+function texts(v: unknown): string[] {
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  const out: string[] = [];
+  for (const item of list) {
+    const t = text(item);
+    if (t !== undefined) out.push(t);
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
