@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,4 +38,34 @@ export function runCli(args: string[], opts: { db?: string; env?: Record<string,
 /** SHA-1 of a file's bytes, to prove a command left it untouched. */
 export function fileHash(file: string): string {
   return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+}
+
+/**
+ * Spawns the built CLI without blocking this process, so a server running in the test (the fake
+ * E-utilities) can answer it. `faketime` runs it at another date and time (libfaketime).
+ */
+export function runCliAsync(
+  args: string[],
+  opts: { db?: string; env?: Record<string, string>; faketime?: string; onSpawn?: (pid: number) => void } = {},
+): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.tmpdir(),
+    CLAIMWATCH_REVIEWER: 'tester',
+    ...(opts.db ? { CLAIMWATCH_DB: opts.db } : {}),
+    ...opts.env,
+  };
+  const [cmd, argv] = opts.faketime
+    ? ['faketime', ['-f', opts.faketime, process.execPath, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
+  });
 }

@@ -196,7 +196,11 @@ export class EutilsClient {
       const outcome = await this.attempt(endpoint, url, params, method, attempt, accept);
       if (outcome.done) return outcome.value;
       everAnswered ||= outcome.answered;
-      const { verdict } = outcome;
+      // "Unable to obtain query" on a request that names no WebEnv cannot be an expired history: the
+      // request itself is the re-run, so it is retried like any other transient answer.
+      const verdict: Classification = outcome.verdict.kind === 'expired-history' && !params.has('WebEnv')
+        ? { kind: 'transient', reason: outcome.verdict.reason }
+        : outcome.verdict;
       const reason = this.redact(verdict.reason);
       if (verdict.kind === 'permanent' || verdict.kind === 'expired-history') {
         const hint = verdict.kind === 'expired-history' ? '; run the search again for a fresh WebEnv' : '';

@@ -14,6 +14,11 @@ interface NetOpts {
   json?: boolean;
 }
 
+/** Titles are cut to the terminal's width; in a pipe or a cron mail they are printed whole. */
+function titleWidth(ctx: Context): number {
+  return ctx.io.isTTY ? Math.max(60, ctx.io.columns) : Number.POSITIVE_INFINITY;
+}
+
 function progressFor(ctx: Context): ((t: string) => void) | undefined {
   return ctx.io.stderrIsTTY ? (t) => ctx.io.progress(t) : undefined;
 }
@@ -37,7 +42,7 @@ export async function searchCommand(
   if (progress) ctx.io.progress('');
   const unreachableOnly = summary.error !== null && summary.searches.every((s) => !s.ok);
   if (opts.json) printJson(ctx.io, summary);
-  else if (!unreachableOnly) ctx.io.stdout(renderSearchSummary(summary, ctx.colour, Math.min(ctx.io.columns, 120)));
+  else if (!unreachableOnly) ctx.io.stdout(renderSearchSummary(summary, ctx.colour, titleWidth(ctx)));
   if (!summary.ok) {
     const reason = summary.error
       ? `${summary.error}; nothing was lost: the next run covers this one`
@@ -55,7 +60,7 @@ export async function fetchCommand(ctx: Context, args: string[], opts: NetOpts &
   const summary = await withLibrary(ctx, (db) => fetchPmids(db, ctx.dbPath, makeClient(settings), pmids, ctx.io.now));
   if (opts.json) printJson(ctx.io, summary);
   else if (summary.added.length || summary.updated || summary.unchanged || summary.notReturned.length) {
-    ctx.io.stdout(renderFetchSummary(summary, ctx.colour, Math.min(ctx.io.columns, 120)));
+    ctx.io.stdout(renderFetchSummary(summary, ctx.colour, titleWidth(ctx)));
   }
   if (!summary.ok) ctx.io.stderr(`Error: ${summary.error}`);
   return { summary, exitCode: summary.ok ? 0 : 1 };

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { FakeEutils, loadFixtureCorpus, type CorpusRecord, type RequestLog } from '../fake-eutils/server.js';
+import { FIXTURES, runCliAsync, tempDir } from '../helpers.js';
+
+/** The shipped saved searches, by name, as the CLI sends them. */
+export const SHIPPED = Object.fromEntries(
+  (JSON.parse(fs.readFileSync(path.resolve('data/queries.json'), 'utf8')) as { queries: { name: string; term: string }[] }).queries
+    .map((q) => [q.name, q.term]),
+) as Record<string, string>;
+
+/** The real fixture corpus, indexed by PMID. */
+export function corpusByPmid(): Map<number, CorpusRecord> {
+  return new Map(loadFixtureCorpus().map((r) => [r.pmid, r]));
+}
+
+/** PMIDs of the one-record metapub fixtures: real, recent, journal articles. */
+export function metapubPmids(): number[] {
+  return fs.readdirSync(path.join(FIXTURES, 'efetch', 'metapub'))
+    .filter((f) => /^\d+\.xml$/.test(f))
+    .map((f) => Number(f.replace('.xml', '')))
+    .sort((a, b) => a - b);
+}
+
+/** A server whose four shipped searches match the given PMIDs (the others match nothing). */
+export async function startServer(searches: Partial<Record<string, number[]>>, opts: { today: string; corpus?: CorpusRecord[]; seed?: number }): Promise<FakeEutils> {
+  const map: Record<string, number[]> = {};
+  for (const [name, term] of Object.entries(SHIPPED)) map[term] = searches[name] ?? [];
+  const server = new FakeEutils({ searches: map, today: opts.today, corpus: opts.corpus, seed: opts.seed ?? 7 });
+  await server.start();
+  return server;
+}
+
+/** A library path in a fresh folder. */
+export function newDb(): string {
+  return path.join(tempDir(), 'lib.db');
+}
+
+/** Runs the CLI against the fake server at a given local date and time (libfaketime). */
+export function cli(server: FakeEutils, db: string, args: string[], opts: { at?: string; env?: Record<string, string>; onSpawn?: (pid: number) => void } = {}) {
+  return runCliAsync(args, {
+    db,
+    faketime: opts.at ? `@${opts.at}` : undefined,
+    env: { CLAIMWATCH_EUTILS_URL: server.url, NCBI_EMAIL: 'claimwatch-tests@example.org', TZ: 'UTC', ...opts.env },
+    onSpawn: opts.onSpawn,
+  });
+}
+
+/** Reads rows from the library with a read-only connection. */
+export function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare(sql).all(...params) as T[];
+  } finally {
+    d.close();
+  }
+}
+
+/** Every stored PMID, ascending. */
+export function storedPmids(db: string): number[] {
+  return query<{ pmid: number }>(db, 'SELECT pmid FROM papers ORDER BY pmid').map((r) => r.pmid);
+}
+
+/** The most request starts that fall inside any window of `ms` milliseconds. */
+export function maxStartsWithin(requests: readonly RequestLog[], ms: number): number {
+  const t = requests.map((r) => r.at).sort((a, b) => a - b);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < t.length; hi++) {
+    while (t[hi]! - t[lo]! >= ms) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+/** The watermark of each saved search. */
+export function watermarks(db: string): Record<string, string | null> {
+  return Object.fromEntries(query<{ name: string; watermark: string | null }>(db, 'SELECT name, watermark FROM queries').map((r) => [r.name, r.watermark]));
+}
