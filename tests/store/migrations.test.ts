@@ -17,6 +17,11 @@ const EXPECTED: Record<string, string[]> = {
   dismissals: ['pmid', 'reviewer', 'reason', 'at'],
   history: ['id', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note'],
   imports: ['id', 'file', 'format', 'at', 'added', 'updated', 'unchanged', 'deleted'],
+  queries: ['name', 'term', 'description', 'created_at', 'removed_at', 'last_success_at', 'watermark'],
+  runs: ['id', 'kind', 'started_at', 'finished_at', 'status', 'error', 'summary'],
+  run_searches: ['run_id', 'query', 'status', 'mindate', 'maxdate', 'found', 'new', 'updated', 'known', 'error'],
+  paper_sources: ['source', 'pmid', 'first_run', 'first_seen_at', 'last_seen_at'],
+  settings: ['key', 'value'],
 };
 
 describe('migrations', () => {
@@ -34,6 +39,22 @@ describe('migrations', () => {
     const recorded = (db.prepare('SELECT name FROM migrations ORDER BY name').all() as { name: string }[]).map((r) => r.name);
     expect(recorded).toEqual(MIGRATIONS.map((m) => m.name));
     expect(needsMigration(db)).toBe(false);
+  });
+
+  it('upgrades a library made before saved searches, seeding them once; a removed one stays removed', () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = openDatabase(file);
+    migrate(old, MIGRATIONS.slice(0, 3));
+    old.close();
+    const db = openLibrary(file);
+    const names = (db.prepare('SELECT name FROM queries ORDER BY rowid').pluck().all() as string[]);
+    expect(names).toEqual(['mdma-ptsd', 'mdma-bdnf-plasticity', 'mdma-fear-memory', 'bdnf-fear-extinction']);
+    db.prepare("UPDATE queries SET removed_at = 'x' WHERE name = 'mdma-ptsd'").run();
+    db.close();
+    const again = openLibrary(file);
+    expect(again.prepare('SELECT removed_at FROM queries WHERE name = ?').pluck().get('mdma-ptsd')).toBe('x');
+    expect(again.prepare('SELECT count(*) FROM queries').pluck().get()).toBe(4);
+    again.close();
   });
 
   it('changes nothing when run a second time', () => {
