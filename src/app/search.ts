@@ -8,7 +8,7 @@ import {
 } from '../store/searches.js';
 import { lockPathFor, tryLock, type Lock } from '../store/lock.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
-import { EutilsClient, EutilsError, collectPmids, fetchPapers } from '../eutils/index.js';
+import { EutilsClient, EutilsError, HostLedger, collectPmids, fetchPapers } from '../eutils/index.js';
 import { paperChanges, isAlert, type ChangeKind, type PaperChange } from '../evidence/changes.js';
 import { searchWindow, type SearchWindow } from '../evidence/search-window.js';
 import type { Paper } from '../evidence/paper.js';
@@ -62,9 +62,9 @@ export function resolveEutilsSettings(flags: { email?: string; apiKey?: string }
 export const NO_EMAIL_WARNING =
   'warning: no e-mail address for NCBI: set NCBI_EMAIL or pass --email, so NCBI can contact you before blocking this address';
 
-/** The client every network command uses. */
-export function makeClient(s: EutilsSettings): EutilsClient {
-  return new EutilsClient({ baseUrl: s.baseUrl, tool: TOOL_NAME, email: s.email, apiKey: s.apiKey });
+/** The client every network command uses; its pace is shared with other claimwatch processes through `ledgerFile`. */
+export function makeClient(s: EutilsSettings, ledgerFile: string): EutilsClient {
+  return new EutilsClient({ baseUrl: s.baseUrl, tool: TOOL_NAME, email: s.email, apiKey: s.apiKey, ledger: new HostLedger(ledgerFile) });
 }
 
 /** One newly stored paper, as the summary lists it. */

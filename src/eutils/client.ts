@@ -6,7 +6,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { ClaimwatchError, ParseError } from '../errors.js';
 import { classifyAnswer, oneLine, type Classification, type Endpoint } from './classify.js';
 import { parseEsearchXml, type EsearchResult } from './esearch.js';
-import { gapFor, sharedPacer, type Pacer } from './pacer.js';
+import { gapFor, sharedPacer, type Pacer, type PacerOptions } from './pacer.js';
 import { redact } from './redact.js';
 
 /** What the client needs to know; everything but baseUrl and tool has a default. */
@@ -28,6 +28,8 @@ export interface EutilsConfig {
   backoffCapMs?: number;
   /** Defaults to the process-wide pacer for the key's gap (350 ms, or 110 ms with a key). */
   pacer?: Pacer;
+  /** Shares request starts with other processes through this ledger (used by the default pacer only). */
+  ledger?: PacerOptions['ledger'];
   sleep?: (ms: number) => Promise<void>;
   /** Uniform in [0, 1); drives the ±25 % backoff jitter. */
   random?: () => number;
@@ -123,7 +125,7 @@ export class EutilsClient {
     this.maxAttempts = Math.max(1, Math.floor(cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
     this.backoffBaseMs = cfg.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.backoffCapMs = cfg.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS;
-    this.pacer = cfg.pacer ?? sharedPacer(gapFor(cfg.apiKey));
+    this.pacer = cfg.pacer ?? sharedPacer(gapFor(cfg.apiKey), cfg.ledger);
     this.sleep = cfg.sleep ?? realSleep;
     this.random = cfg.random ?? Math.random;
     // A private instance: global axios defaults or interceptors set elsewhere must not change these requests.

@@ -26,3 +26,4 @@ export { parseEsearch, parseEsearchJson, parseEsearchXml, type EsearchResult } f
 export { decodeJsonLenient } from './json.js';
 export { GAP_WITH_KEY_MS, GAP_WITHOUT_KEY_MS, Pacer, gapFor, sharedPacer, type PacerOptions } from './pacer.js';
 export { redact } from './redact.js';
+export { HostLedger, defaultLedgerFile } from './host-ledger.js';

@@ -42,7 +42,11 @@ export function cli(server: FakeEutils, db: string, args: string[], opts: { at?:
   return runCliAsync(args, {
     db,
     faketime: opts.at ? `@${opts.at}` : undefined,
-    env: { CLAIMWATCH_EUTILS_URL: server.url, NCBI_EMAIL: 'claimwatch-tests@example.org', TZ: 'UTC', ...opts.env },
+    // Each test has its own host-wide pace ledger, so tests running side by side do not slow each other.
+    env: {
+      CLAIMWATCH_EUTILS_URL: server.url, NCBI_EMAIL: 'claimwatch-tests@example.org', TZ: 'UTC',
+      CLAIMWATCH_PACER_FILE: path.join(path.dirname(db), 'pacer.sqlite'), ...opts.env,
+    },
     onSpawn: opts.onSpawn,
   });
 }

@@ -31,11 +31,11 @@ function maxStartsInWindow(starts: number[], windowMs: number): number {
 }
 
 describe('gapFor', () => {
-  it('is 350 ms without a key and 110 ms with one', () => {
-    expect(gapFor()).toBe(350);
-    expect(gapFor('')).toBe(350);
-    expect(gapFor('abc123')).toBe(110);
-    expect([GAP_WITHOUT_KEY_MS, GAP_WITH_KEY_MS]).toEqual([350, 110]);
+  it('is 370 ms without a key and 135 ms with one', () => {
+    expect(gapFor()).toBe(370);
+    expect(gapFor('')).toBe(370);
+    expect(gapFor('abc123')).toBe(135);
+    expect([GAP_WITHOUT_KEY_MS, GAP_WITH_KEY_MS]).toEqual([370, 135]);
   });
 });
 

@@ -4,6 +4,7 @@ import { fetchPmids, parsePmids, readPmidFile, type FetchSummary } from '../../a
 import { readShippedQueries } from '../../app/store.js';
 import { entrezDate, parseSince } from '../../evidence/search-window.js';
 import { UsageError } from '../../errors.js';
+import { defaultLedgerFile } from '../../eutils/index.js';
 import { renderFetchSummary, renderSearchSummary } from '../../report/search-views.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
@@ -36,7 +37,7 @@ export async function searchCommand(
   }
   if (!settings.email) ctx.io.stderr(NO_EMAIL_WARNING);
   const progress = progressFor(ctx);
-  const summary = await withLibrary(ctx, (db) => runSearch(db, ctx.dbPath, makeClient(settings), {
+  const summary = await withLibrary(ctx, (db) => runSearch(db, ctx.dbPath, makeClient(settings, defaultLedgerFile(ctx.io.env)), {
     query: opts.query, since, dryRun: opts.dryRun, today, now: ctx.io.now, onProgress: progress,
   }));
   if (progress) ctx.io.progress('');
@@ -57,7 +58,7 @@ export async function fetchCommand(ctx: Context, args: string[], opts: NetOpts &
   const settings = resolveEutilsSettings(opts, ctx.io.env);
   const pmids = parsePmids([...args, ...(opts.file !== undefined ? readPmidFile(opts.file) : [])]);
   if (!settings.email) ctx.io.stderr(NO_EMAIL_WARNING);
-  const summary = await withLibrary(ctx, (db) => fetchPmids(db, ctx.dbPath, makeClient(settings), pmids, ctx.io.now));
+  const summary = await withLibrary(ctx, (db) => fetchPmids(db, ctx.dbPath, makeClient(settings, defaultLedgerFile(ctx.io.env)), pmids, ctx.io.now));
   if (opts.json) printJson(ctx.io, summary);
   else if (summary.added.length || summary.updated || summary.unchanged || summary.notReturned.length) {
     ctx.io.stdout(renderFetchSummary(summary, ctx.colour, titleWidth(ctx)));
