@@ -6,6 +6,7 @@ import { historyForPaper, type HistoryEntry } from '../store/history.js';
 import { resolveClaim, type Stance } from '../evidence/claims.js';
 import type { Paper } from '../evidence/paper.js';
 import { requirePaper } from './tagging.js';
+import { sourcesOf } from '../store/searches.js';
 
 /** A paper as `show --json`, `papers --json` and `inbox --json` print it: the record without its raw text, plus the library's state. */
 export type PaperView = Omit<Paper, 'raw' | 'rawFormat'> & {
@@ -13,6 +14,8 @@ export type PaperView = Omit<Paper, 'raw' | 'rawFormat'> & {
   dismissed: boolean;
   dismissals: { reviewer: string; reason: string | null; at: string }[];
   tags: { claim: string; stance: Stance; note: string | null; reviewer: string; at: string }[];
+  /** Which saved searches (or 'reading-list', 'fetch') found the paper, and when; only `show` fills it. */
+  foundBy?: { source: string; firstSeenAt: string }[];
 };
 
 type TagRow = { pmid: number; claim: string; stance: Stance; note: string | null; reviewer: string; at: string };
@@ -57,7 +60,7 @@ function views(db: Db, papers: StoredPaper[]): PaperView[] {
 
 /** One paper with its tags, or a UsageError when it is not stored. */
 export function showPaper(db: Db, pmid: number): PaperView {
-  return views(db, [requirePaper(db, pmid)])[0]!;
+  return { ...views(db, [requirePaper(db, pmid)])[0]!, foundBy: sourcesOf(db, pmid) };
 }
 
 /** Papers matching a filter (and optionally tagged for one claim), newest first. */

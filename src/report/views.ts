@@ -71,6 +71,7 @@ export function renderPaper(p: PaperView, c: Colouriser, width = 80): string {
     out.push(c.yellow(`${l.type}: ${l.source ?? ''}${l.pmid ? ` (PMID ${l.pmid})` : ''}`));
   }
   if (p.deleted) out.push(c.red('Deleted from PubMed by NLM (kept here with its tags)'));
+  if (p.foundBy?.length) out.push(c.dim(`Found by: ${p.foundBy.map((f) => `${f.source} (${f.firstSeenAt.slice(0, 10)})`).join(', ')}`));
   if (p.tags.length) {
     out.push(c.bold('Tags:'));
     for (const t of p.tags) out.push(`  ${t.claim} ${t.stance}${t.note ? ` "${t.note}"` : ''} ${c.dim(`(${t.reviewer}, ${t.at.slice(0, 10)})`)}`);

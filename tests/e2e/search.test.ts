@@ -45,6 +45,10 @@ describe('claimwatch search against a local E-utilities server', () => {
     expect(watermarks(db)['mdma-ptsd']).toBe('2026/11/20');
     // Provenance: which search found which paper.
     expect(query<{ n: number }>(db, "SELECT count(*) AS n FROM paper_sources WHERE source = 'mdma-bdnf-plasticity'")[0]!.n).toBe(12);
+    const shown = JSON.parse(runCli(['show', String(PTSD[8]), '--json'], { db }).stdout) as { foundBy: { source: string; firstSeenAt: string }[] };
+    expect(shown.foundBy.map((f) => f.source).sort()).toEqual(['mdma-bdnf-plasticity', 'mdma-ptsd']);
+    expect(shown.foundBy[0]!.firstSeenAt).toMatch(/^2026-11-20T03:00/);
+    expect(runCli(['show', String(PTSD[8])], { db }).stdout).toMatch(/^Found by: mdma-(ptsd|bdnf-plasticity) \(2026-11-20\), mdma-/m);
 
     const efetched = s.requests.filter((r) => r.endpoint === 'efetch').flatMap((r) => (r.params.id ?? '').split(',').filter(Boolean).map(Number));
     const union = [...new Set([...PTSD, ...BDNF])];
