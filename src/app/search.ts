@@ -114,7 +114,9 @@ export interface ReadingListOutcome {
 export interface RefreshOutcome {
   ok: boolean;
   error: string | null;
+  /** Tagged papers, all of which are fetched again each run. */
   checked: number;
+  /** Tagged papers whose record changed this run. */
   updated: number;
   notReturned: number[];
   /** Every change to a tagged paper this run, from any source. */
@@ -412,12 +414,13 @@ async function fetchReadingList(db: Db, client: EutilsClient, runId: number | nu
 
 /** Re-fetches every tagged paper not already fetched this run, and gathers what changed for tagged papers. */
 async function refreshTagged(db: Db, client: EutilsClient, opts: SearchOptions, refreshed: Set<number>, changes: PaperChange[]): Promise<RefreshOutcome> {
-  const tagged = taggedPmids(db).filter((p) => !refreshed.has(p));
-  const outcome: RefreshOutcome = { ok: false, error: null, checked: tagged.length, updated: 0, notReturned: [], changes: [] };
+  const all = taggedPmids(db);
+  // Tagged papers fetched earlier in this run (new, or reported modified) are not asked for twice.
+  const tagged = all.filter((p) => !refreshed.has(p));
+  const outcome: RefreshOutcome = { ok: false, error: null, checked: all.length, updated: 0, notReturned: [], changes: [] };
   try {
     opts.onProgress?.(`tagged papers: re-fetching ${tagged.length}`);
     const got = await fetchAndStore(db, client, tagged, { source: null, runId: null, now: opts.now });
-    outcome.updated = got.updated;
     outcome.notReturned = got.notReturned;
     changes.push(...got.changes);
     outcome.ok = true;
@@ -434,6 +437,7 @@ async function refreshTagged(db: Db, client: EutilsClient, opts: SearchOptions, 
       outcome.changes.push(t);
     }
   }
+  outcome.updated = outcome.changes.length;
   // Alerts first, in PMID order; then plain revisions.
   outcome.changes.sort((a, b) => Number(isAlert(b)) - Number(isAlert(a)) || a.pmid - b.pmid);
   return outcome;

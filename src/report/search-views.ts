@@ -55,13 +55,13 @@ export function renderSearchSummary(s: SearchSummary, c: Colouriser, width = 100
   if (s.readingList) {
     const r = s.readingList;
     out.push(r.ok
-      ? `${c.bold('reading list')}: ${r.added} added${r.notReturned.length ? `, not in PubMed: ${r.notReturned.join(', ')}` : ''}`
+      ? `${c.bold('reading list')}: ${r.added} added${r.notReturned.length ? `, not returned by PubMed: ${r.notReturned.join(', ')}` : ''}`
       : `${c.bold('reading list')}: ${c.red(`FAILED: ${r.error}`)} (tried again next run)`);
   }
   if (s.refresh) {
     const r = s.refresh;
     if (!r.ok) out.push(`${c.bold('tagged papers')}: ${c.red(`FAILED: ${r.error}`)}`);
-    else out.push(`${c.bold('tagged papers')}: ${r.checked} re-fetched, ${r.updated} updated${r.notReturned.length ? `, not returned: ${r.notReturned.join(', ')}` : ''}`);
+    else out.push(`${c.bold('tagged papers')}: ${r.checked} checked, ${r.updated} changed${r.notReturned.length ? `, not returned: ${r.notReturned.join(', ')}` : ''}`);
     const plain = r.changes.filter((x) => !s.alerts.includes(x));
     for (const x of plain) out.push(changeLine(x, c));
   }
