@@ -142,6 +142,13 @@ export interface SearchSummary {
   retries: number;
 }
 
+/** What the run is doing, for a progress bar: `done` of `total` when counting records. */
+export interface SearchProgress {
+  label: string;
+  done?: number;
+  total?: number;
+}
+
 export interface SearchOptions {
   query?: string;
   since?: string;
@@ -149,7 +156,7 @@ export interface SearchOptions {
   /** Local date YYYY/MM/DD. */
   today: string;
   now: () => string;
-  onProgress?: (text: string) => void;
+  onProgress?: (p: SearchProgress) => void;
 }
 
 /** Reads the PMIDs of the shipped reading list. */
@@ -266,7 +273,7 @@ async function runOneSearch(
     name: q.name, ok: false, error: null, window: windowOf(w), found: 0, new: 0, updated: 0, known: 0,
     notReturned: [], watermark: { before: q.watermark, after: q.watermark }, newPapers: [],
   };
-  const say = (t: string): void => opts.onProgress?.(`${q.name}: ${t}`);
+  const say = (t: string, done?: number, total?: number): void => opts.onProgress?.({ label: `${q.name}: ${t}`, done, total });
   try {
     say('searching');
     const { ids } = await collectPmids(client, dateQuery(q.term, 'edat', w));
@@ -281,7 +288,7 @@ async function runOneSearch(
     }
     if (stored.size) recordSources(db, q.name, [...stored], runId, opts.now());
     const got = await fetchAndStore(db, client, fresh, {
-      source: q.name, runId, now: opts.now, onBatch: (n) => say(`fetched ${n}/${fresh.length} new`),
+      source: q.name, runId, now: opts.now, onBatch: (n) => say('fetching new papers', n, fresh.length),
     });
     for (const p of fresh) refreshed.add(p);
     outcome.newPapers = got.added.map(newPaperLine);
@@ -397,7 +404,7 @@ async function fetchReadingList(db: Db, client: EutilsClient, runId: number | nu
   const wanted = pmids.filter((p) => !stored.has(p));
   const outcome: ReadingListOutcome = { ok: false, error: null, requested: wanted.length, added: 0, notReturned: [] };
   try {
-    opts.onProgress?.('reading list: fetching');
+    opts.onProgress?.({ label: 'reading list: fetching' });
     const got = await fetchAndStore(db, client, wanted, { source: READING_LIST_SOURCE, runId, now: opts.now });
     if (stored.size) recordSources(db, READING_LIST_SOURCE, [...stored], runId, opts.now());
     for (const p of wanted) refreshed.add(p);
@@ -419,8 +426,10 @@ async function refreshTagged(db: Db, client: EutilsClient, opts: SearchOptions, 
   const tagged = all.filter((p) => !refreshed.has(p));
   const outcome: RefreshOutcome = { ok: false, error: null, checked: all.length, updated: 0, notReturned: [], changes: [] };
   try {
-    opts.onProgress?.(`tagged papers: re-fetching ${tagged.length}`);
-    const got = await fetchAndStore(db, client, tagged, { source: null, runId: null, now: opts.now });
+    opts.onProgress?.({ label: 'tagged papers: fetching again', done: 0, total: tagged.length });
+    const got = await fetchAndStore(db, client, tagged, {
+      source: null, runId: null, now: opts.now, onBatch: (n) => opts.onProgress?.({ label: 'tagged papers: fetching again', done: n, total: tagged.length }),
+    });
     outcome.notReturned = got.notReturned;
     changes.push(...got.changes);
     outcome.ok = true;

@@ -119,3 +119,10 @@ export function renderRuns(runs: RunRow[], c: Colouriser): string {
   }
   return out.join('\n');
 }
+
+/** One progress line: "mdma-ptsd: fetching new papers [#######.............] 350/1000". */
+export function renderProgress(p: { label: string; done?: number; total?: number }, width = 20): string {
+  if (p.done === undefined || !p.total) return p.label;
+  const filled = Math.round((Math.min(p.done, p.total) / p.total) * width);
+  return `${p.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}`;
+}

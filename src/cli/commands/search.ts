@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { makeClient, NO_EMAIL_WARNING, resolveEutilsSettings, runSearch, type SearchSummary } from '../../app/search.js';
+import { makeClient, NO_EMAIL_WARNING, resolveEutilsSettings, runSearch, type SearchProgress, type SearchSummary } from '../../app/search.js';
 import { fetchPmids, parsePmids, readPmidFile, type FetchSummary } from '../../app/fetch.js';
 import { readShippedQueries } from '../../app/store.js';
 import { entrezDate, parseSince } from '../../evidence/search-window.js';
 import { UsageError } from '../../errors.js';
 import { defaultLedgerFile } from '../../eutils/index.js';
-import { renderFetchSummary, renderSearchSummary } from '../../report/search-views.js';
+import { renderFetchSummary, renderProgress, renderSearchSummary } from '../../report/search-views.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
@@ -20,8 +20,9 @@ function titleWidth(ctx: Context): number {
   return ctx.io.isTTY ? Math.max(60, ctx.io.columns) : Number.POSITIVE_INFINITY;
 }
 
-function progressFor(ctx: Context): ((t: string) => void) | undefined {
-  return ctx.io.stderrIsTTY ? (t) => ctx.io.progress(t) : undefined;
+/** A progress bar on stderr, only when a person is watching it. */
+function progressFor(ctx: Context): ((p: SearchProgress) => void) | undefined {
+  return ctx.io.stderrIsTTY ? (p) => ctx.io.progress(renderProgress(p)) : undefined;
 }
 
 /** `claimwatch search`: exit 0 when every search succeeded, 1 when any failed (what succeeded is kept). */
