@@ -23,14 +23,19 @@ export interface CliResult {
 }
 
 /** Spawns the built CLI with a clean environment pointing at `db`. */
-export function runCli(args: string[], opts: { db?: string; env?: Record<string, string>; input?: string | Buffer } = {}): CliResult {
-  const env: Record<string, string> = {
+/** A clean environment for the CLI: PATH, HOME, a reviewer, the library, and what the test adds. */
+function cliEnv(opts: { db?: string; env?: Record<string, string> }): Record<string, string> {
+  return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? os.tmpdir(),
     CLAIMWATCH_REVIEWER: 'tester',
     ...(opts.db ? { CLAIMWATCH_DB: opts.db } : {}),
     ...opts.env,
   };
+}
+
+export function runCli(args: string[], opts: { db?: string; env?: Record<string, string>; input?: string | Buffer } = {}): CliResult {
+  const env = cliEnv(opts);
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', input: opts.input ?? '', maxBuffer: 256 * 2 ** 20 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -48,13 +53,7 @@ export function runCliAsync(
   args: string[],
   opts: { db?: string; env?: Record<string, string>; faketime?: string; onSpawn?: (pid: number) => void } = {},
 ): Promise<CliResult & { signal: NodeJS.Signals | null }> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? os.tmpdir(),
-    CLAIMWATCH_REVIEWER: 'tester',
-    ...(opts.db ? { CLAIMWATCH_DB: opts.db } : {}),
-    ...opts.env,
-  };
+  const env = cliEnv(opts);
   const [cmd, argv] = opts.faketime
     ? ['faketime', ['-f', opts.faketime, process.execPath, BIN, ...args]]
     : [process.execPath, [BIN, ...args]];

@@ -51,27 +51,8 @@ export function parseEsearchXml(body: string): EsearchResult {
   const errors = texts(r['ERROR']);
   if (errors.length > 0) throw new ParseError(`esearch returned an error: ${errors[0]}`);
 
-  const errorList = isObject(r['ErrorList']) ? r['ErrorList'] : {};
-  const warningList = isObject(r['WarningList']) ? r['WarningList'] : {};
   const idList = isObject(r['IdList']) ? r['IdList'] : {};
-  return withOptionals(
-    {
-      count: integer(r['Count'], 'Count'),
-      retstart: integer(r['RetStart'], 'RetStart'),
-      retmax: integer(r['RetMax'], 'RetMax'),
-      ids: texts(idList['Id']).map((t) => pmid(t)),
-      phrasesNotFound: texts(errorList['PhraseNotFound']),
-      warnings: warningsOf(
-        texts(warningList['OutputMessage']),
-        texts(errorList['FieldNotFound']),
-        texts(warningList['PhraseIgnored']),
-        texts(warningList['QuotedPhraseNotFound']),
-      ),
-    },
-    text(r['WebEnv']),
-    text(r['QueryKey']),
-    text(r['QueryTranslation']),
-  );
+  return toResult(r, idList['Id'], XML_KEYS);
 }
 
 /** Parses an ESearch JSON answer (lenient about raw control characters). Throws ParseError when it is not usable. */
@@ -87,26 +68,7 @@ export function parseEsearchJson(body: string): EsearchResult {
   const error = text(r['ERROR']);
   if (error !== undefined) throw new ParseError(`esearch returned an error: ${error}`);
 
-  const errorList = isObject(r['errorlist']) ? r['errorlist'] : {};
-  const warningList = isObject(r['warninglist']) ? r['warninglist'] : {};
-  return withOptionals(
-    {
-      count: integer(r['count'], 'count'),
-      retstart: integer(r['retstart'], 'retstart'),
-      retmax: integer(r['retmax'], 'retmax'),
-      ids: texts(r['idlist']).map((t) => pmid(t)),
-      phrasesNotFound: texts(errorList['phrasesnotfound']),
-      warnings: warningsOf(
-        texts(warningList['outputmessages']),
-        texts(errorList['fieldsnotfound']),
-        texts(warningList['phrasesignored']),
-        texts(warningList['quotedphrasesnotfound']),
-      ),
-    },
-    text(r['webenv']),
-    text(r['querykey']),
-    text(r['querytranslation']),
-  );
+  return toResult(r, r['idlist'], JSON_KEYS);
 }
 
 /** Parses an ESearch answer in the given retmode. */
@@ -164,4 +126,50 @@ function texts(v: unknown): string[] {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Where each field sits in the XML answer and in its JSON twin (same structure, other names; R14, R15). */
+interface ResultKeys {
+  count: string; retstart: string; retmax: string; errorList: string; warningList: string;
+  phraseNotFound: string; fieldNotFound: string; outputMessage: string; phraseIgnored: string; quotedNotFound: string;
+  webenv: string; queryKey: string; queryTranslation: string;
+}
+
+const XML_KEYS: ResultKeys = {
+  count: 'Count', retstart: 'RetStart', retmax: 'RetMax', errorList: 'ErrorList', warningList: 'WarningList',
+  phraseNotFound: 'PhraseNotFound', fieldNotFound: 'FieldNotFound', outputMessage: 'OutputMessage',
+  phraseIgnored: 'PhraseIgnored', quotedNotFound: 'QuotedPhraseNotFound',
+  webenv: 'WebEnv', queryKey: 'QueryKey', queryTranslation: 'QueryTranslation',
+};
+
+const JSON_KEYS: ResultKeys = {
+  count: 'count', retstart: 'retstart', retmax: 'retmax', errorList: 'errorlist', warningList: 'warninglist',
+  phraseNotFound: 'phrasesnotfound', fieldNotFound: 'fieldsnotfound', outputMessage: 'outputmessages',
+  phraseIgnored: 'phrasesignored', quotedNotFound: 'quotedphrasesnotfound',
+  webenv: 'webenv', queryKey: 'querykey', queryTranslation: 'querytranslation',
+};
+
+function toResult(r: Record<string, unknown>, ids: unknown, k: ResultKeys): EsearchResult {
+  const el = r[k.errorList];
+  const wl = r[k.warningList];
+  const errorList: Record<string, unknown> = isObject(el) ? el : {};
+  const warningList: Record<string, unknown> = isObject(wl) ? wl : {};
+  return withOptionals(
+    {
+      count: integer(r[k.count], k.count),
+      retstart: integer(r[k.retstart], k.retstart),
+      retmax: integer(r[k.retmax], k.retmax),
+      ids: texts(ids).map((t) => pmid(t)),
+      phrasesNotFound: texts(errorList[k.phraseNotFound]),
+      warnings: warningsOf(
+        texts(warningList[k.outputMessage]),
+        texts(errorList[k.fieldNotFound]),
+        texts(warningList[k.phraseIgnored]),
+        texts(warningList[k.quotedNotFound]),
+      ),
+    },
+    text(r[k.webenv]),
+    text(r[k.queryKey]),
+    text(r[k.queryTranslation]),
+  );
 }

@@ -1,21 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withoutRetraction, makeRecord, type FakeEutils, type FaultKind } from '../fake-eutils/server.js';
 import { FIXTURES, runCli } from '../helpers.js';
-import { SHIPPED, cli, corpusByPmid, maxStartsWithin, metapubPmids, newDb, query, startServer, storedPmids, watermarks } from './search-support.js';
+import { SHIPPED, cli, corpusByPmid, maxStartsWithin, metapubPmids, newDb, query, startServer, storedPmids, watermarks, useServers } from './search-support.js';
 
-const servers: FakeEutils[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(...args: Parameters<typeof startServer>): Promise<FakeEutils> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
+const server = useServers();
 
 const META = metapubPmids();
 const sorted = (xs: Iterable<number>): number[] => [...new Set(xs)].sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { afterEach } from 'vitest';
 import { FakeEutils, loadFixtureCorpus, type CorpusRecord, type RequestLog } from '../fake-eutils/server.js';
 import { FIXTURES, runCliAsync, tempDir } from '../helpers.js';
 
@@ -81,4 +82,20 @@ export function maxStartsWithin(requests: readonly RequestLog[], ms: number): nu
 /** The watermark of each saved search. */
 export function watermarks(db: string): Record<string, string | null> {
   return Object.fromEntries(query<{ name: string; watermark: string | null }>(db, 'SELECT name, watermark FROM queries').map((r) => [r.name, r.watermark]));
+}
+
+/**
+ * For a test file: a `server()` that starts a fake E-utilities and closes it after the test.
+ * Not for concurrent tests, which must close their own servers (afterEach runs after each of them).
+ */
+export function useServers(): (...args: Parameters<typeof startServer>) => Promise<FakeEutils> {
+  const servers: FakeEutils[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (...args) => {
+    const s = await startServer(...args);
+    servers.push(s);
+    return s;
+  };
 }

@@ -1,20 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeEutils } from '../fake-eutils/server.js';
 import { fileHash, runCli } from '../helpers.js';
-import { cli, maxStartsWithin, metapubPmids, newDb, query, startServer, storedPmids, watermarks } from './search-support.js';
+import { cli, maxStartsWithin, metapubPmids, newDb, query, storedPmids, watermarks, useServers } from './search-support.js';
 
-const servers: FakeEutils[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(...args: Parameters<typeof startServer>): Promise<FakeEutils> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
+const server = useServers();
 
 const META = metapubPmids();
 const PTSD = META.slice(0, 12);
