@@ -3,6 +3,7 @@ import type { FetchSummary } from '../app/fetch.js';
 import type { QuerySummary } from '../app/queries.js';
 import type { RunRow } from '../store/searches.js';
 import type { Colouriser } from './colour.js';
+import { addDays, OVERLAP_DAYS } from '../evidence/search-window.js';
 
 const KIND_WORDS: Record<TaggedChange['kinds'][number], string> = {
   retracted: 'RETRACTED',
@@ -94,7 +95,8 @@ export function renderQuery(q: ReturnType<typeof import('../app/queries.js').sho
     c.bold(q.name) + (q.description ? `: ${q.description}` : ''),
     `term: ${q.term}`,
     `papers found: ${q.papers}`,
-    `last successful run: ${q.lastSuccessAt ?? 'never'}${q.watermark ? ` (next run searches from ${q.watermark} minus 2 days)` : ''}`,
+    `last successful run: ${q.lastSuccessAt ? q.lastSuccessAt.slice(0, 16).replace('T', ' ') : 'never (the next run fetches everything it matches)'}`,
+    ...(q.watermark ? [`next run: records that entered PubMed from ${addDays(q.watermark, -OVERLAP_DAYS)} to the day it runs`] : []),
   ];
   if (q.runs.length) {
     out.push('recent runs:');

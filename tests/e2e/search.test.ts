@@ -157,6 +157,8 @@ describe('claimwatch search against a local E-utilities server', () => {
     const show = runCli(['queries', 'show', 'cdx2'], { db });
     expect(show.stdout).toContain('term: Cdx2[tiab]');
     expect(show.stdout).toMatch(/papers found: 1/);
+    expect(show.stdout).toMatch(/^last successful run: 2026-11-20 03:00$/m);
+    expect(show.stdout).toMatch(/^next run: records that entered PubMed from 2026\/11\/18 to the day it runs$/m);
     expect(show.stdout).toMatch(/run 1 .* 1 found, 1 new, 0 updated/);
     expect(runCli(['queries', 'remove', 'cdx2'], { db }).code).toBe(0);
     expect(runCli(['queries', '--json'], { db }).stdout).not.toContain('"cdx2"');
