@@ -14,18 +14,19 @@ export function defaultLedgerFile(env: NodeJS.ProcessEnv = process.env): string 
   return path.join(dir, `claimwatch-pacer-${uid}.sqlite`);
 }
 
-/** A stored start further ahead than this is from a process with another clock (faketime): ignored. */
+/** A stored start further ahead than this cannot be real (a clock set back, a file copied): ignored. */
 const CLOCK_SKEW_MS = 60_000;
 
 /**
- * One row in a small SQLite file: the wall-clock time of the latest granted start and a shared
+ * One row in a small SQLite file: the real time (see realNow) of the latest granted start and a shared
  * "not before" set by a server's Retry-After. Each claim is one short IMMEDIATE transaction.
  * Any failure of the file (permissions, a full disk) turns the ledger off: pacing then stays per
  * process, and a search is never stopped by its pacer.
  */
 export class HostLedger {
   private db: Database.Database | null = null;
-  private claimStmt: Database.Statement | null = null;
+  private clockFd: number | null = null;
+  private readonly byte = Buffer.from('.');
 
   constructor(private readonly file: string) {
     try {
@@ -36,8 +37,26 @@ export class HostLedger {
       db.exec('CREATE TABLE IF NOT EXISTS pace (id INTEGER PRIMARY KEY CHECK (id = 1), last_start REAL NOT NULL, not_before REAL NOT NULL)');
       db.exec('INSERT OR IGNORE INTO pace (id, last_start, not_before) VALUES (1, 0, 0)');
       this.db = db;
+      this.clockFd = fs.openSync(`${file}.clock`, 'w');
     } catch {
+      this.db?.close();
       this.db = null;
+    }
+  }
+
+  /**
+   * The machine's real time, read from the kernel: the modification time of a file just written.
+   * Processes run under libfaketime (a week of nights simulated in a test, or one run with another
+   * date) each see their own wall clock, but NCBI counts requests in real time, and the kernel
+   * stamps files in real time for all of them. Falls back to Date.now().
+   */
+  realNow(): number {
+    if (this.clockFd === null) return Date.now();
+    try {
+      fs.writeSync(this.clockFd, this.byte, 0, 1, 0);
+      return fs.fstatSync(this.clockFd).mtimeMs;
+    } catch {
+      return Date.now();
     }
   }
 
@@ -45,7 +64,7 @@ export class HostLedger {
    * Reserves the next start at least `gapMs` after the latest one any process reserved, and returns
    * how many milliseconds the caller must wait before starting its request.
    */
-  claim(gapMs: number, now: number = Date.now()): number {
+  claim(gapMs: number, now: number = this.realNow()): number {
     const db = this.db;
     if (!db) return 0;
     try {
@@ -64,7 +83,7 @@ export class HostLedger {
   }
 
   /** Holds every process's next start until `ms` from now (a Retry-After). */
-  pause(ms: number, now: number = Date.now()): void {
+  pause(ms: number, now: number = this.realNow()): void {
     if (!this.db || ms <= 0) return;
     try {
       this.db.prepare('UPDATE pace SET not_before = max(not_before, ?) WHERE id = 1').run(now + ms);
@@ -76,5 +95,7 @@ export class HostLedger {
   close(): void {
     this.db?.close();
     this.db = null;
+    if (this.clockFd !== null) fs.closeSync(this.clockFd);
+    this.clockFd = null;
   }
 }

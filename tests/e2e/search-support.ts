@@ -79,6 +79,14 @@ export function maxStartsWithin(requests: readonly RequestLog[], ms: number): nu
   return best;
 }
 
+/** The smallest time between two request starts, in milliseconds. */
+export function minGap(requests: readonly RequestLog[]): number {
+  const t = requests.map((r) => r.at).sort((a, b) => a - b);
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < t.length; i++) best = Math.min(best, t[i]! - t[i - 1]!);
+  return best;
+}
+
 /** The watermark of each saved search. */
 export function watermarks(db: string): Record<string, string | null> {
   return Object.fromEntries(query<{ name: string; watermark: string | null }>(db, 'SELECT name, watermark FROM queries').map((r) => [r.name, r.watermark]));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeEutils } from '../fake-eutils/server.js';
 import { fileHash, runCli } from '../helpers.js';
-import { cli, maxStartsWithin, metapubPmids, newDb, query, storedPmids, watermarks, useServers } from './search-support.js';
+import { cli, maxStartsWithin, metapubPmids, minGap, newDb, query, storedPmids, watermarks, useServers } from './search-support.js';
 
 const server = useServers();
 
@@ -106,6 +106,17 @@ describe('claimwatch search against a local E-utilities server', () => {
     const wal = `${db}-wal`;
     if (fs.existsSync(wal)) expect(fs.readFileSync(wal).includes(Buffer.from(key))).toBe(false);
     expect(runCli(['runs', '--json'], { db }).stdout).not.toContain(key);
+  });
+
+  it('keeps starts 0.34 s apart across back-to-back processes, even when each runs on another fake date', async () => {
+    const s = await server({ 'mdma-ptsd': PTSD.slice(0, 2) }, { today: '2026/11/23' });
+    const db = newDb();
+    for (const night of ['2026-11-21', '2026-11-22', '2026-11-23']) {
+      expect((await cli(s, db, ['search'], { at: `${night} 03:00:00` })).code).toBe(0);
+    }
+    expect(s.requests.length).toBeGreaterThan(20);
+    expect(minGap(s.requests)).toBeGreaterThanOrEqual(340);
+    expect(maxStartsWithin(s.requests, 1000)).toBeLessThanOrEqual(3);
   });
 
   it('--dry-run counts what would be fetched and writes nothing', async () => {

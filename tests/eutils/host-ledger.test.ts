@@ -34,6 +34,15 @@ describe('HostLedger: request starts shared across processes', () => {
     expect(new HostLedger(file).claim(350, Date.UTC(2026, 10, 27))).toBe(0);
   });
 
+  it('reads real time from the kernel, whatever the process clock says', () => {
+    const l = new HostLedger(path.join(tempDir(), 'pace.sqlite'));
+    expect(Math.abs(l.realNow() - Date.now())).toBeLessThan(1_000);
+    const a = l.realNow();
+    const b = l.realNow();
+    expect(b).toBeGreaterThanOrEqual(a);
+    l.close();
+  });
+
   it('turns itself off when its file cannot be used, never blocking a search', () => {
     const dir = tempDir();
     const notADb = path.join(dir, 'pace.sqlite');
