@@ -2,10 +2,16 @@ import { Command, CommanderError, Option } from 'commander';
 import { ClaimwatchError } from '../errors.js';
 import { decideColour, makeColouriser, processIO, type CliIO } from './output.js';
 import { makeContext, type Context } from './context.js';
+import { registerTriage } from './register-triage.js';
+import { registerTeam } from './register-team.js';
+import { registerExchange } from './register-exchange.js';
 
 const VERSION = '0.1.0';
 
-type Action = (ctx: Context) => Promise<unknown>;
+/** What a parsed command will do, once the context is made. */
+export type Action = (ctx: Context) => Promise<unknown>;
+/** How a command file hands its action to main. */
+export type Run = (a: Action) => void;
 
 /** Builds the program; every action only records what to run, so parsing stays separate from doing. */
 export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
@@ -119,6 +125,10 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .addOption(reviewer())
     .addOption(json())
     .action((pmid: string, o) => run(async (ctx) => (await import('./commands/tag.js')).undismissCommand(ctx, pmid, o)));
+
+  registerTriage(program, run);
+  registerTeam(program, run);
+  registerExchange(program, run);
 
   program
     .command('history')
