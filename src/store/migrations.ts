@@ -160,4 +160,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    name: '0005_history_uids',
+    sql: `
+      -- Every history event gets a globally unique id, so events can travel between libraries
+      -- (tags export / tags import) and be merged without loss or duplication. The table is rebuilt
+      -- because SQLite cannot add a column with a computed default.
+      CREATE TABLE history_new (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid         TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16)))),
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        pmid        INTEGER,
+        claim_id    TEXT,
+        old_value   TEXT,
+        new_value   TEXT,
+        note        TEXT
+      ) STRICT;
+      INSERT INTO history_new (id, uid, at, actor, action, pmid, claim_id, old_value, new_value, note)
+        SELECT id, lower(hex(randomblob(16))), at, actor, action, pmid, claim_id, old_value, new_value, note
+        FROM history ORDER BY id;
+      DROP TABLE history;
+      ALTER TABLE history_new RENAME TO history;
+      CREATE INDEX history_pmid ON history (pmid);
+      CREATE INDEX history_claim ON history (claim_id);
+      CREATE INDEX history_at ON history (at);
+      CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+      CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    `,
+  },
 ];

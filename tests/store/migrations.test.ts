@@ -15,7 +15,7 @@ const EXPECTED: Record<string, string[]> = {
   claims: ['id', 'slug', 'statement', 'keywords', 'depends_on', 'position', 'created_at', 'retired_at'],
   tags: ['pmid', 'claim_id', 'reviewer', 'stance', 'note', 'created_at', 'updated_at'],
   dismissals: ['pmid', 'reviewer', 'reason', 'at'],
-  history: ['id', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note'],
+  history: ['id', 'uid', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note'],
   imports: ['id', 'file', 'format', 'at', 'added', 'updated', 'unchanged', 'deleted'],
   queries: ['name', 'term', 'description', 'created_at', 'removed_at', 'last_success_at', 'watermark'],
   runs: ['id', 'kind', 'started_at', 'finished_at', 'status', 'error', 'summary'],
@@ -55,6 +55,25 @@ describe('migrations', () => {
     expect(again.prepare('SELECT removed_at FROM queries WHERE name = ?').pluck().get('mdma-ptsd')).toBe('x');
     expect(again.prepare('SELECT count(*) FROM queries').pluck().get()).toBe(4);
     again.close();
+  });
+
+  it('gives every existing history event a unique id, keeps their order, and keeps history append-only', () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = openDatabase(file);
+    migrate(old, MIGRATIONS.slice(0, 4));
+    const add = old.prepare("INSERT INTO history (at, actor, action, pmid) VALUES (?, 'ann', 'tag', 1)");
+    for (let i = 0; i < 5; i++) add.run(`2026-11-2${i}T00:00:00.000Z`);
+    old.close();
+    const db = openLibrary(file);
+    const rows = db.prepare("SELECT id, uid, at FROM history WHERE actor = 'ann' ORDER BY id").all() as { id: number; uid: string; at: string }[];
+    expect(rows.map((r) => r.at)).toEqual([0, 1, 2, 3, 4].map((i) => `2026-11-2${i}T00:00:00.000Z`));
+    expect(new Set(rows.map((r) => r.uid)).size).toBe(5);
+    for (const r of rows) expect(r.uid).toMatch(/^[0-9a-f]{32}$/);
+    expect(() => db.prepare('UPDATE history SET note = ? WHERE id = ?').run('x', rows[0]!.id)).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM history').run()).toThrow(/append-only/);
+    db.prepare("INSERT INTO history (at, actor, action) VALUES ('2026-11-27T00:00:00.000Z', 'bob', 'tag')").run();
+    expect(db.prepare("SELECT uid FROM history WHERE actor = 'bob'").pluck().get()).toMatch(/^[0-9a-f]{32}$/);
+    db.close();
   });
 
   it('changes nothing when run a second time', () => {
