@@ -2,11 +2,22 @@ import type { Db } from '../store/db.js';
 import { listClaims } from '../store/claims.js';
 import { allTags } from '../store/tags.js';
 import { rowToPaper, type PaperRow } from '../store/papers.js';
-import { buildReport, type Report, type ReportPaperInfo } from '../evidence/report.js';
+import { historyForClaim } from '../store/history.js';
+import { buildReport, type Report, type ReportPaperInfo, type StatementChange } from '../evidence/report.js';
 import { resolveClaim } from '../evidence/claims.js';
 
-/** Builds the claim-by-claim report from the library; one claim when `claim` is given, else every active claim. */
-export function reportFromLibrary(db: Db, opts: { claim?: string; now: string }): Report {
+/** Every `claims edit --statement` of these claims, oldest first. */
+function statementChanges(db: Db, claimIds: readonly string[]): StatementChange[] {
+  return claimIds.flatMap((id) => historyForClaim(db, id)
+    .filter((h) => h.action === 'claim-edit-statement')
+    .map((h) => ({ claimId: id, at: h.at, actor: h.actor, from: h.oldValue ?? '', to: h.newValue ?? '' })));
+}
+
+/**
+ * Builds the claim-by-claim report from the library; one claim when `claim` is given, else every active claim.
+ * `verbose` adds each claim's statement history.
+ */
+export function reportFromLibrary(db: Db, opts: { claim?: string; now: string; verbose?: boolean }): Report {
   const all = listClaims(db);
   const claims = opts.claim ? [resolveClaim(opts.claim, all)] : all.filter((c) => !c.retiredAt);
   const tags = allTags(db);
@@ -22,5 +33,6 @@ export function reportFromLibrary(db: Db, opts: { claim?: string; now: string })
       retractionNotice: p.links.find((l) => l.type === 'RetractionIn')?.pmid ?? null,
     });
   }
-  return buildReport(claims, tags, papers, opts.now);
+  const changes = opts.verbose ? statementChanges(db, claims.map((c) => c.id)) : undefined;
+  return buildReport(claims, tags, papers, opts.now, changes);
 }

@@ -227,6 +227,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .addOption(new Option('--format <format>', 'text | markdown | json').default('text'))
     .option('--claim <claim>', 'only this claim')
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--verbose', 'also show when each claim\'s statement was edited, by whom, and what it said before')
     .action((o) => run(async (ctx) => (await import('./commands/report.js')).reportCommand(ctx, o)));
 
   return program;

@@ -7,6 +7,22 @@ export interface StanceCounts {
   qualifies: number;
   contradicts: number;
   retracted: number;
+  /** Papers whose reviewers gave the claim different stances, counted here and under no stance. */
+  disputed: number;
+}
+
+/** The report's counts: every key present. */
+export type ReportCounts = Required<StanceCounts>;
+
+/** One change of a claim's statement, from the history (`claims edit --statement`). */
+export interface StatementChange {
+  claimId: string;
+  at: string;
+  actor: string;
+  /** The statement before the change. */
+  from: string;
+  /** The statement after it. */
+  to: string;
 }
 
 /** What the report needs to know of a tagged paper. */
@@ -35,6 +51,8 @@ export interface ReportEntry {
   at: string;
   retracted: boolean;
   retractionNotice: number | null;
+  /** Reviewers gave this (not retracted) paper different stances on the claim; counted only under `disputed`. */
+  disputed: boolean;
 }
 
 /** One claim's section of the report. */
@@ -43,8 +61,10 @@ export interface ReportClaim {
   slug: string;
   statement: string;
   retired: boolean;
-  counts: StanceCounts;
+  counts: ReportCounts;
   papers: ReportEntry[];
+  /** Only in a verbose report: every change of the statement, oldest first ([] when never edited). */
+  statementHistory?: StatementChange[];
 }
 
 /** The claim-by-claim evidence report. */
@@ -75,17 +95,34 @@ export function formatCitation(p: Pick<ReportPaperInfo, 'pmid' | 'authors' | 'ye
 
 const STANCE_ORDER: Record<Stance, number> = { supports: 0, qualifies: 1, contradicts: 2 };
 
-/** Builds the report: per claim, its counts and its tagged papers grouped by stance, retracted ones last. */
+/** The pmids of a claim's entries that are disputed: not retracted, and tagged with more than one stance. */
+function disputedPmids(entries: readonly Pick<ReportEntry, 'pmid' | 'stance' | 'retracted'>[]): Set<number> {
+  const stances = new Map<number, Set<Stance>>();
+  for (const e of entries) {
+    if (e.retracted) continue;
+    const s = stances.get(e.pmid) ?? new Set<Stance>();
+    s.add(e.stance);
+    stances.set(e.pmid, s);
+  }
+  return new Set([...stances].filter(([, s]) => s.size > 1).map(([pmid]) => pmid));
+}
+
+/**
+ * Builds the report: per claim, its counts and its tagged papers, agreed ones grouped by stance, then the
+ * disputed ones (reviewers differ), then the retracted ones. With `statementChanges` (a verbose report) each
+ * claim also gets its `statementHistory`.
+ */
 export function buildReport(
   claims: readonly Claim[],
   tags: readonly ReportTag[],
   papers: ReadonlyMap<number, ReportPaperInfo>,
   generatedAt: string,
+  statementChanges?: readonly StatementChange[],
 ): Report {
   return {
     generatedAt,
     claims: claims.map((claim): ReportClaim => {
-      const entries: ReportEntry[] = tags
+      const raw = tags
         .filter((t) => t.claim === claim.id)
         .map((t) => {
           const p = papers.get(t.pmid);
@@ -93,27 +130,45 @@ export function buildReport(
           return {
             pmid: t.pmid, citation: formatCitation(p), title: p.title, year: p.year, doi: p.doi,
             stance: t.stance, note: t.note, reviewer: t.reviewer, at: t.at,
-            retracted: p.retracted, retractionNotice: p.retractionNotice,
+            retracted: p.retracted, retractionNotice: p.retractionNotice, disputed: false,
           };
-        })
+        });
+      const disputed = disputedPmids(raw);
+      const entries: ReportEntry[] = raw
+        .map((e) => ({ ...e, disputed: disputed.has(e.pmid) }))
         .sort((a, b) =>
           Number(a.retracted) - Number(b.retracted) ||
+          Number(a.disputed) - Number(b.disputed) ||
+          // A disputed paper's reviewers stay together, whatever their stances.
+          (a.disputed ? (b.year ?? 0) - (a.year ?? 0) || a.pmid - b.pmid : 0) ||
           STANCE_ORDER[a.stance] - STANCE_ORDER[b.stance] ||
           (b.year ?? 0) - (a.year ?? 0) ||
           a.pmid - b.pmid ||
           a.reviewer.localeCompare(b.reviewer));
-      return { id: claim.id, slug: claim.slug, statement: claim.statement, retired: claim.retiredAt !== null, counts: countStances(entries), papers: entries };
+      const section: ReportClaim = {
+        id: claim.id, slug: claim.slug, statement: claim.statement, retired: claim.retiredAt !== null,
+        counts: countStances(entries), papers: entries,
+      };
+      if (statementChanges) section.statementHistory = statementChanges.filter((h) => h.claimId === claim.id);
+      return section;
     }),
   };
 }
 
-/** Counts distinct papers per stance; a retracted paper counts once, under `retracted`, whatever its stance. */
-export function countStances(entries: readonly Pick<ReportEntry, 'pmid' | 'stance' | 'retracted'>[]): StanceCounts {
-  const sets: Record<Stance | 'retracted', Set<number>> = {
-    supports: new Set(), qualifies: new Set(), contradicts: new Set(), retracted: new Set(),
+/**
+ * Counts distinct papers: a retracted paper once, under `retracted`, whatever its stances; a paper whose
+ * reviewers differ once, under `disputed`; any other paper once, under the stance its reviewers agree on.
+ */
+export function countStances(entries: readonly Pick<ReportEntry, 'pmid' | 'stance' | 'retracted'>[]): ReportCounts {
+  const disputed = disputedPmids(entries);
+  const sets: Record<Stance | 'retracted' | 'disputed', Set<number>> = {
+    supports: new Set(), qualifies: new Set(), contradicts: new Set(), retracted: new Set(), disputed: new Set(),
   };
-  for (const e of entries) sets[e.retracted ? 'retracted' : e.stance].add(e.pmid);
-  return { supports: sets.supports.size, qualifies: sets.qualifies.size, contradicts: sets.contradicts.size, retracted: sets.retracted.size };
+  for (const e of entries) sets[e.retracted ? 'retracted' : disputed.has(e.pmid) ? 'disputed' : e.stance].add(e.pmid);
+  return {
+    supports: sets.supports.size, qualifies: sets.qualifies.size, contradicts: sets.contradicts.size,
+    retracted: sets.retracted.size, disputed: sets.disputed.size,
+  };
 }
 
 /** The stances in report order. */

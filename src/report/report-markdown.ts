@@ -1,5 +1,6 @@
 import type { Stance } from '../evidence/claims.js';
-import type { Report, ReportEntry } from '../evidence/report.js';
+import type { Report, ReportClaim, ReportEntry } from '../evidence/report.js';
+import { groupByPaper } from './report-text.js';
 
 /**
  * Escapes inline text so Markdown shows it literally (titles carry `*`, `_`, `<`, brackets, `|` breaks
@@ -27,22 +28,49 @@ function entry(e: ReportEntry): string {
   return lines.join('\n');
 }
 
+function disputedEntry(group: readonly ReportEntry[]): string {
+  const e = group[0]!;
+  const pm = `[PMID ${e.pmid}](https://pubmed.ncbi.nlm.nih.gov/${e.pmid}/)`;
+  const cite = escapeMarkdown(e.citation.replace(/, PMID \d+.*$/, ''));
+  const title = e.title ? ` ${escapeMarkdown(e.title)}` : '';
+  const lines = [`- ${cite}${cite.endsWith('.') ? '' : '.'}${title} ${pm}`];
+  for (const t of group) {
+    lines.push(`  - **${t.stance}** — ${escapeMarkdown(t.reviewer)}${t.note ? ` “${escapeMarkdown(t.note)}”` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function statementHistory(c: ReportClaim): string[] {
+  if (!c.statementHistory) return [];
+  if (!c.statementHistory.length) return ['_Statement never edited._', ''];
+  return [
+    'Statement history:', '',
+    ...c.statementHistory.map((h) => `- ${escapeMarkdown(h.at)}, ${escapeMarkdown(h.actor)}; before: “${escapeMarkdown(h.from)}”`),
+    '',
+  ];
+}
+
 /** The report as a Markdown document. */
 export function renderReportMarkdown(r: Report): string {
   const out: string[] = ['# Evidence report', '', `Generated ${r.generatedAt}.`, ''];
-  out.push('| Claim | Statement | Supports | Qualifies | Contradicts | Retracted |', '|---|---|---:|---:|---:|---:|');
+  out.push('| Claim | Statement | Supports | Qualifies | Contradicts | Retracted | Disputed |', '|---|---|---:|---:|---:|---:|---:|');
   for (const c of r.claims) {
-    out.push(`| ${c.id} ${c.slug} | ${escapeMarkdown(c.statement)} | ${c.counts.supports} | ${c.counts.qualifies} | ${c.counts.contradicts} | ${c.counts.retracted} |`);
+    out.push(`| ${c.id} ${c.slug} | ${escapeMarkdown(c.statement)} | ${c.counts.supports} | ${c.counts.qualifies} | ${c.counts.contradicts} | ${c.counts.retracted} | ${c.counts.disputed} |`);
   }
   out.push('');
   for (const c of r.claims) {
     out.push(`## ${c.id} ${c.slug}${c.retired ? ' (retired)' : ''}`, '', `> ${escapeMarkdown(c.statement)}`, '');
-    out.push(`Supports ${c.counts.supports} · qualifies ${c.counts.qualifies} · contradicts ${c.counts.contradicts} · retracted ${c.counts.retracted}`, '');
+    out.push(...statementHistory(c));
+    out.push(`Supports ${c.counts.supports} · qualifies ${c.counts.qualifies} · contradicts ${c.counts.contradicts} · retracted ${c.counts.retracted} · disputed ${c.counts.disputed}`, '');
     if (!c.papers.length) out.push('_No tagged papers yet._', '');
     for (const stance of ['supports', 'qualifies', 'contradicts'] as const) {
-      const group = c.papers.filter((e) => !e.retracted && e.stance === stance);
+      const group = c.papers.filter((e) => !e.retracted && !e.disputed && e.stance === stance);
       if (!group.length) continue;
       out.push(`### ${HEADINGS[stance]}`, '', ...group.map(entry), '');
+    }
+    const disputed = groupByPaper(c.papers.filter((e) => e.disputed));
+    if (disputed.length) {
+      out.push('### Disputed', '', '_Reviewers gave these papers different stances; each is counted once, as disputed._', '', ...disputed.map(disputedEntry), '');
     }
     const retracted = c.papers.filter((e) => e.retracted);
     if (retracted.length) out.push('### Retracted', '', ...retracted.map(entry), '');

@@ -1,3 +1,4 @@
+import type { StanceCounts } from '../evidence/report.js';
 import type { Db } from './db.js';
 import type { Claim } from '../evidence/claims.js';
 
@@ -45,20 +46,25 @@ export function updateClaim(db: Db, c: Claim): void {
   ).run(c.slug, c.statement, JSON.stringify(c.keywords), JSON.stringify(c.dependsOn), c.retiredAt, c.id);
 }
 
-/** Number of papers per claim and stance (distinct PMIDs), retracted papers counted apart. */
-export function claimTagCounts(
-  db: Db,
-): Map<string, { supports: number; qualifies: number; contradicts: number; retracted: number }> {
+/**
+ * Number of papers per claim and stance (distinct PMIDs), as the report counts them: a retracted paper
+ * only under retracted, a paper whose reviewers gave different stances only under disputed.
+ */
+export function claimTagCounts(db: Db): Map<string, StanceCounts> {
   const rows = db
     .prepare(
-      `SELECT t.claim_id AS claimId,
-              count(DISTINCT CASE WHEN p.retracted = 0 AND t.stance = 'supports' THEN t.pmid END) AS supports,
-              count(DISTINCT CASE WHEN p.retracted = 0 AND t.stance = 'qualifies' THEN t.pmid END) AS qualifies,
-              count(DISTINCT CASE WHEN p.retracted = 0 AND t.stance = 'contradicts' THEN t.pmid END) AS contradicts,
-              count(DISTINCT CASE WHEN p.retracted = 1 THEN t.pmid END) AS retracted
-       FROM tags t JOIN papers p ON p.pmid = t.pmid
-       GROUP BY t.claim_id`,
+      `WITH per AS (
+         SELECT t.claim_id, t.pmid, p.retracted, count(DISTINCT t.stance) AS stances, min(t.stance) AS stance
+         FROM tags t JOIN papers p ON p.pmid = t.pmid
+         GROUP BY t.claim_id, t.pmid)
+       SELECT claim_id AS claimId,
+              sum(retracted = 0 AND stances = 1 AND stance = 'supports') AS supports,
+              sum(retracted = 0 AND stances = 1 AND stance = 'qualifies') AS qualifies,
+              sum(retracted = 0 AND stances = 1 AND stance = 'contradicts') AS contradicts,
+              sum(retracted = 1) AS retracted,
+              sum(retracted = 0 AND stances > 1) AS disputed
+       FROM per GROUP BY claim_id`,
     )
-    .all() as { claimId: string; supports: number; qualifies: number; contradicts: number; retracted: number }[];
+    .all() as ({ claimId: string } & StanceCounts)[];
   return new Map(rows.map(({ claimId, ...counts }) => [claimId, counts]));
 }

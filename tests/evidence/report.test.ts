@@ -34,9 +34,9 @@ describe('buildReport', () => {
 
   it('counts distinct papers per stance and keeps retracted ones out of their stance', () => {
     expect(r.claims.map((c) => [c.id, c.counts])).toEqual([
-      ['C5', { supports: 0, qualifies: 1, contradicts: 0, retracted: 0 }],
-      ['C7', { supports: 2, qualifies: 0, contradicts: 1, retracted: 1 }],
-      ['C9', { supports: 0, qualifies: 0, contradicts: 0, retracted: 0 }],
+      ['C5', { supports: 0, qualifies: 1, contradicts: 0, retracted: 0, disputed: 0 }],
+      ['C7', { supports: 2, qualifies: 0, contradicts: 1, retracted: 1, disputed: 0 }],
+      ['C9', { supports: 0, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0 }],
     ]);
   });
   it('lists supports first, newest first, retracted last', () => {
@@ -45,5 +45,51 @@ describe('buildReport', () => {
   });
   it('countStances ignores duplicate tags of one paper', () => {
     expect(countStances([{ pmid: 1, stance: 'supports', retracted: false }, { pmid: 1, stance: 'supports', retracted: false }]).supports).toBe(1);
+  });
+});
+
+describe('buildReport with reviewers who disagree', () => {
+  const papers = new Map([[1, info(1)], [2, info(2, { year: 2020 })], [3, info(3, { retracted: true, retractionNotice: 99 })], [5, info(5)]]);
+  const tag = (pmid: number, stance: 'supports' | 'qualifies' | 'contradicts', reviewer: string, note: string | null = null) =>
+    ({ pmid, claim: 'C7', stance, note, reviewer, at: 't' });
+  const tags = [
+    tag(1, 'supports', 'ann', 'mice'), tag(1, 'contradicts', 'bob', 'rats'), // disputed
+    tag(2, 'qualifies', 'ann'), tag(2, 'qualifies', 'bob'), // agreed: counted once
+    tag(3, 'supports', 'ann'), tag(3, 'contradicts', 'bob'), // retracted wins over disputed
+    tag(5, 'supports', 'ann'), tag(5, 'supports', 'bob'), tag(5, 'qualifies', 'cy'), // one of three differs
+  ];
+  const r = buildReport([claim('C7')], tags, papers, 'now');
+  const c7 = r.claims[0]!;
+
+  it('counts a disputed paper once, under disputed only, and a retracted one only under retracted', () => {
+    expect(c7.counts).toEqual({ supports: 0, qualifies: 1, contradicts: 0, retracted: 1, disputed: 2 });
+  });
+  it('keeps both stances and both reviewers of a disputed paper, together, after the agreed ones', () => {
+    expect(c7.papers.map((p) => [p.pmid, p.stance, p.reviewer, p.disputed])).toEqual([
+      [2, 'qualifies', 'ann', false], [2, 'qualifies', 'bob', false],
+      [1, 'supports', 'ann', true], [1, 'contradicts', 'bob', true],
+      [5, 'supports', 'ann', true], [5, 'supports', 'bob', true], [5, 'qualifies', 'cy', true],
+      [3, 'supports', 'ann', false], [3, 'contradicts', 'bob', false],
+    ]);
+    expect(c7.papers.find((p) => p.pmid === 1 && p.reviewer === 'bob')).toMatchObject({ note: 'rats' });
+  });
+  it('marks a retracted paper whatever its reviewers said, and does not call it disputed', () => {
+    expect(c7.papers.filter((p) => p.pmid === 3).every((p) => p.retracted && !p.disputed && p.retractionNotice === 99)).toBe(true);
+  });
+  it('adds the statement history only when asked (verbose)', () => {
+    expect(c7).not.toHaveProperty('statementHistory');
+    const edits = [
+      { claimId: 'C7', at: 't1', actor: 'carol', from: 'old', to: 'new' },
+      { claimId: 'C5', at: 't2', actor: 'carol', from: 'x', to: 'y' },
+    ];
+    const v = buildReport([claim('C7'), claim('C9')], tags, papers, 'now', edits);
+    expect(v.claims[0]!.statementHistory).toEqual([edits[0]]);
+    expect(v.claims[1]!.statementHistory).toEqual([]);
+  });
+  it('countStances counts agreeing reviewers once and differing ones under disputed', () => {
+    expect(countStances([
+      { pmid: 1, stance: 'supports', retracted: false }, { pmid: 1, stance: 'supports', retracted: false },
+      { pmid: 2, stance: 'supports', retracted: false }, { pmid: 2, stance: 'qualifies', retracted: false },
+    ])).toEqual({ supports: 1, qualifies: 0, contradicts: 0, retracted: 0, disputed: 1 });
   });
 });

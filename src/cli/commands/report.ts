@@ -11,10 +11,10 @@ const FORMATS = ['text', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** `claimwatch report`: renders the claim-by-claim report to stdout or --out. */
-export async function reportCommand(ctx: Context, opts: { format?: string; claim?: string; out?: string }): Promise<Report> {
+export async function reportCommand(ctx: Context, opts: { format?: string; claim?: string; out?: string; verbose?: boolean }): Promise<Report> {
   const format = (opts.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${opts.format}': use text, markdown or json`);
-  const report = await withLibrary(ctx, (db) => reportFromLibrary(db, { claim: opts.claim, now: ctx.io.now() }));
+  const report = await withLibrary(ctx, (db) => reportFromLibrary(db, { claim: opts.claim, now: ctx.io.now(), verbose: opts.verbose }));
   // A file gets no terminal colour codes.
   const colour = opts.out ? PLAIN : ctx.colour;
   const text =
