@@ -1,8 +1,15 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Run } from './main.js';
 
 /** Declares claimwatch triage (issue 4). */
 export function registerTriage(program: Command, run: Run): void {
-  void program;
-  void run;
+  program
+    .command('triage')
+    .description('walk your inbox paper by paper: tag, note, dismiss or skip with single keys (or one action per line from a pipe)')
+    .option('--query <name>', 'only the papers this saved search found')
+    .option('--since <date>', 'only papers that entered PubMed (else the library) on or after this date (YYYY/MM/DD or YYYY-MM-DD)')
+    .option('--limit <n>', 'at most n papers')
+    .option('--blind', "hide other reviewers' tags on a paper until you have tagged it yourself")
+    .addOption(new Option('--reviewer <name>', 'who is acting (default: $CLAIMWATCH_REVIEWER, else your login name)'))
+    .action((o) => run(async (ctx) => (await import('./commands/triage.js')).triageCommand(ctx, o)));
 }
