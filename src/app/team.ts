@@ -1,3 +1,4 @@
+import type { HistoryEntry } from '../store/history.js';
 import type { Db } from '../store/db.js';
 import { listClaims } from '../store/claims.js';
 import { allTags } from '../store/tags.js';
@@ -27,19 +28,8 @@ export function conflictsFromLibrary(db: Db, opts: { claim?: string }): Conflict
 /** What a log entry changed: a tag, a dismissal, a claim, or (recorded by claimwatch itself) a paper's status. */
 export type LogKind = 'tag' | 'dismissal' | 'claim' | 'paper';
 
-/** One change in the team log. */
-export interface LogEntry {
-  id: number;
-  at: string;
-  actor: string;
-  kind: LogKind;
-  action: string;
-  pmid: number | null;
-  claimId: string | null;
-  oldValue: string | null;
-  newValue: string | null;
-  note: string | null;
-}
+/** One change in the team log: a history entry with its kind. */
+export type LogEntry = HistoryEntry & { kind: LogKind };
 
 /** Returns the kind of a history action, or null for actions the log leaves out. */
 export function logKind(action: string): LogKind | null {
