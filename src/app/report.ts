@@ -31,6 +31,7 @@ export function reportFromLibrary(db: Db, opts: { claim?: string; now: string; v
       pmid: p.pmid, title: p.title, authors: p.authors, year: p.year, journal: p.journal,
       journalAbbrev: p.journalAbbrev, doi: p.doi, retracted: p.retracted,
       retractionNotice: p.links.find((l) => l.type === 'RetractionIn')?.pmid ?? null,
+      publicationTypes: p.publicationTypes, mesh: p.mesh, kindOverride: null,
     });
   }
   const changes = opts.verbose ? statementChanges(db, claims.map((c) => c.id)) : undefined;

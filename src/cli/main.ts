@@ -5,6 +5,7 @@ import { makeContext, type Context } from './context.js';
 import { registerTriage } from './register-triage.js';
 import { registerTeam } from './register-team.js';
 import { registerExchange } from './register-exchange.js';
+import { registerExport } from './register-export.js';
 
 const VERSION = '0.1.0';
 
@@ -129,6 +130,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerTriage(program, run);
   registerTeam(program, run);
   registerExchange(program, run);
+  registerExport(program, run);
 
   program
     .command('history')
@@ -224,8 +226,9 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   program
     .command('report')
     .description('the claim-by-claim evidence report')
-    .addOption(new Option('--format <format>', 'text | markdown | json').default('text'))
+    .addOption(new Option('--format <format>', 'text | markdown | json | html').default('text'))
     .option('--claim <claim>', 'only this claim')
+    .option('--since <date>', 'say what changed since this date (YYYY-MM-DD); default: since the previous report')
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--verbose', 'also show when each claim\'s statement was edited, by whom, and what it said before')
     .action((o) => run(async (ctx) => (await import('./commands/report.js')).reportCommand(ctx, o)));

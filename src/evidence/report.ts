@@ -25,6 +25,44 @@ export interface StatementChange {
   to: string;
 }
 
+/** The kinds of evidence, strongest first (derived from PublicationType and MeSH check tags, or set with classify). */
+export const EVIDENCE_KINDS = [
+  'meta-analysis', 'rct-patients', 'clinical-study', 'healthy-volunteers', 'animal', 'in-vitro', 'review-opinion', 'other',
+] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** The review's own words for how well a claim is supported, plus contested and untested. */
+export const GRADES = ['well supported', 'moderately supported', 'speculative', 'contested', 'untested'] as const;
+export type Grade = (typeof GRADES)[number];
+
+/** Cumulative distinct papers per stance up to and including a publication year (retracted and disputed left out). */
+export interface TimelinePoint {
+  year: number;
+  supports: number;
+  qualifies: number;
+  contradicts: number;
+}
+
+/** The mechanism chain: claims and what they depend on (data/claims.json dependsOn), each with its grade. */
+export interface ChainView {
+  /** `from` is the claim depended on, `to` the claim that depends on it. */
+  links: { from: string; to: string }[];
+  claims: { id: string; slug: string; grade: Grade }[];
+  /** The chain is as strong as its weakest link; null when no claim is in the chain. */
+  weakest: { id: string; grade: Grade } | null;
+}
+
+/** What changed since an earlier date or the previous report run. */
+export interface ReportChanges {
+  /** The time compared against (ISO), and where it came from. */
+  since: string;
+  basis: 'date' | 'previous-report' | 'none';
+  newTags: { pmid: number; claim: string; stance: Stance; reviewer: string; at: string; title: string | null }[];
+  retracted: { pmid: number; title: string | null; notice: number | null; at: string; claims: string[] }[];
+  corrected: { pmid: number; title: string | null; kind: 'erratum' | 'expression-of-concern'; notice: number | null; at: string; claims: string[] }[];
+  grades: { claim: string; from: Grade | null; to: Grade; why: string }[];
+}
+
 /** What the report needs to know of a tagged paper. */
 export interface ReportPaperInfo {
   pmid: number;
@@ -36,6 +74,10 @@ export interface ReportPaperInfo {
   doi: string | null;
   retracted: boolean;
   retractionNotice: number | null;
+  publicationTypes: string[];
+  mesh: string[];
+  /** The kind a reviewer set with classify, else null (the kind is then derived). */
+  kindOverride: EvidenceKind | null;
 }
 
 /** One tag as the report shows it. */
@@ -53,6 +95,10 @@ export interface ReportEntry {
   retractionNotice: number | null;
   /** Reviewers gave this (not retracted) paper different stances on the claim; counted only under `disputed`. */
   disputed: boolean;
+  kind: EvidenceKind;
+  kindOverridden: boolean;
+  /** The research group, by last author ("Ressler KJ"); papers sharing a last author count as one group. */
+  group: string | null;
 }
 
 /** One claim's section of the report. */
@@ -65,12 +111,22 @@ export interface ReportClaim {
   papers: ReportEntry[];
   /** Only in a verbose report: every change of the statement, oldest first ([] when never edited). */
   statementHistory?: StatementChange[];
+  grade: Grade;
+  /** One sentence naming the deciding papers. */
+  reason: string;
+  /** PMIDs the grade rests on. */
+  deciding: number[];
+  dependsOn: string[];
+  timeline: TimelinePoint[];
 }
 
 /** The claim-by-claim evidence report. */
 export interface Report {
   generatedAt: string;
   claims: ReportClaim[];
+  chain: ChainView;
+  /** Filled by the report command (see app/report-changes.ts); null when nothing to compare with. */
+  changes: ReportChanges | null;
 }
 
 /** The tag facts the report is built from. */
@@ -121,6 +177,8 @@ export function buildReport(
 ): Report {
   return {
     generatedAt,
+    chain: { links: [], claims: [], weakest: null },
+    changes: null,
     claims: claims.map((claim): ReportClaim => {
       const raw = tags
         .filter((t) => t.claim === claim.id)
@@ -131,6 +189,8 @@ export function buildReport(
             pmid: t.pmid, citation: formatCitation(p), title: p.title, year: p.year, doi: p.doi,
             stance: t.stance, note: t.note, reviewer: t.reviewer, at: t.at,
             retracted: p.retracted, retractionNotice: p.retractionNotice, disputed: false,
+            // Placeholders until evidence kinds land (issue 5): filled by evidence/kind.ts.
+            kind: p.kindOverride ?? ('other' as EvidenceKind), kindOverridden: p.kindOverride !== null, group: null,
           };
         });
       const disputed = disputedPmids(raw);
@@ -148,6 +208,8 @@ export function buildReport(
       const section: ReportClaim = {
         id: claim.id, slug: claim.slug, statement: claim.statement, retired: claim.retiredAt !== null,
         counts: countStances(entries), papers: entries,
+        // Placeholders until grades land (issue 5): filled by evidence/grade.ts.
+        grade: entries.length ? 'speculative' : 'untested', reason: '', deciding: [], dependsOn: [...claim.dependsOn], timeline: [],
       };
       if (statementChanges) section.statementHistory = statementChanges.filter((h) => h.claimId === claim.id);
       return section;

@@ -192,4 +192,23 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
     `,
   },
+  {
+    name: '0006_kinds_snapshots',
+    sql: `
+      -- A reviewer's correction of the evidence kind PubMed's data suggests (claimwatch classify).
+      CREATE TABLE kind_overrides (
+        pmid   INTEGER PRIMARY KEY REFERENCES papers (pmid),
+        kind   TEXT NOT NULL,
+        actor  TEXT NOT NULL,
+        at     TEXT NOT NULL
+      ) STRICT;
+      -- What each report run showed (grades and counts per claim), to say what changed since.
+      CREATE TABLE report_snapshots (
+        id    INTEGER PRIMARY KEY AUTOINCREMENT,
+        at    TEXT NOT NULL,
+        data  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX report_snapshots_at ON report_snapshots (at);
+    `,
+  },
 ];

@@ -22,6 +22,8 @@ const EXPECTED: Record<string, string[]> = {
   run_searches: ['run_id', 'query', 'status', 'mindate', 'maxdate', 'found', 'new', 'updated', 'known', 'error'],
   paper_sources: ['source', 'pmid', 'first_run', 'first_seen_at', 'last_seen_at'],
   settings: ['key', 'value'],
+  kind_overrides: ['pmid', 'kind', 'actor', 'at'],
+  report_snapshots: ['id', 'at', 'data'],
 };
 
 describe('migrations', () => {

@@ -2,23 +2,31 @@ import { reportFromLibrary } from '../../app/report.js';
 import type { Report } from '../../evidence/report.js';
 import { renderReportText } from '../../report/report-text.js';
 import { renderReportMarkdown } from '../../report/report-markdown.js';
+import { renderReportHtml } from '../../report/report-html.js';
+import { attachChanges } from '../../app/report-changes.js';
 import { PLAIN } from '../../report/colour.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
-const FORMATS = ['text', 'markdown', 'json'] as const;
+const FORMATS = ['text', 'markdown', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** `claimwatch report`: renders the claim-by-claim report to stdout or --out. */
-export async function reportCommand(ctx: Context, opts: { format?: string; claim?: string; out?: string; verbose?: boolean }): Promise<Report> {
+export async function reportCommand(ctx: Context, opts: { format?: string; claim?: string; out?: string; verbose?: boolean; since?: string }): Promise<Report> {
   const format = (opts.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${opts.format}': use text, markdown or json`);
-  const report = await withLibrary(ctx, (db) => reportFromLibrary(db, { claim: opts.claim, now: ctx.io.now(), verbose: opts.verbose }));
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${opts.format}': use text, markdown, json or html`);
+  const report = await withLibrary(ctx, (db) => attachChanges(
+    db,
+    reportFromLibrary(db, { claim: opts.claim, now: ctx.io.now(), verbose: opts.verbose }),
+    // A report of one claim is not the lab's report: it is not kept as a snapshot.
+    { since: opts.since, now: ctx.io.now(), save: opts.claim === undefined },
+  ));
   // A file gets no terminal colour codes.
   const colour = opts.out ? PLAIN : ctx.colour;
   const text =
     format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
+    : format === 'html' ? renderReportHtml(report)
     : format === 'markdown' ? renderReportMarkdown(report)
     : renderReportText(report, colour);
   if (opts.out) {
