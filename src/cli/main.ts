@@ -6,6 +6,7 @@ import { registerTriage } from './register-triage.js';
 import { registerTeam } from './register-team.js';
 import { registerExchange } from './register-exchange.js';
 import { registerExport } from './register-export.js';
+import { registerClassify } from './register-classify.js';
 
 const VERSION = '0.1.0';
 
@@ -131,6 +132,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerTeam(program, run);
   registerExchange(program, run);
   registerExport(program, run);
+  registerClassify(program, run);
 
   program
     .command('history')
