@@ -1,0 +1,34 @@
+import { allNotes, authorName, pubmedUrl, tagPairs, type ExportItem } from './item.js';
+
+/** The CSV columns, in order. */
+export const CSV_COLUMNS = ['pmid', 'doi', 'title', 'authors', 'journal', 'year', 'retracted', 'tags', 'notes', 'url'] as const;
+
+// RFC 4180 (https://www.rfc-editor.org/rfc/rfc4180): records end in CRLF; a field holding a comma,
+// a double quote or a line break is quoted, with its quotes doubled.
+const EOL = '\r\n';
+
+/** One field, quoted when RFC 4180 requires it. */
+export function csvField(value: string | number | boolean | null): string {
+  const s = value === null ? '' : String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function row(item: ExportItem): (string | number | boolean | null)[] {
+  return [
+    item.pmid,
+    item.doi,
+    item.title,
+    item.authors.map(authorName).join('; '),
+    item.journal,
+    item.year,
+    item.retracted,
+    tagPairs(item).join(';'),
+    allNotes(item).join('; '),
+    pubmedUrl(item.pmid),
+  ];
+}
+
+/** A CSV file: a header line, then one line per paper (a header alone for none). */
+export function renderCsv(items: readonly ExportItem[]): string {
+  return [[...CSV_COLUMNS], ...items.map(row)].map((r) => r.map(csvField).join(',') + EOL).join('');
+}

@@ -1,0 +1,65 @@
+import type { Paper } from '../evidence/paper.js';
+import type { Stance } from '../evidence/claims.js';
+
+/** One reviewer's tag as an export carries it. */
+export interface ExportTag {
+  claim: string;
+  stance: Stance;
+  note: string | null;
+  reviewer: string;
+}
+
+/** What every exporter receives: the paper's bibliographic fields plus its tags. */
+export type ExportItem = Pick<
+  Paper,
+  'pmid' | 'type' | 'title' | 'abstract' | 'authors' | 'journal' | 'journalAbbrev' | 'year' | 'pubDate' |
+  'doi' | 'pmcid' | 'keywords' | 'language' | 'retracted' | 'links'
+> & { tags: ExportTag[]; deleted?: boolean };
+
+/** The paper's PubMed page. */
+export function pubmedUrl(pmid: number): string {
+  return `https://pubmed.ncbi.nlm.nih.gov/${pmid}/`;
+}
+
+/** The distinct `claimwatch:C7:supports` keywords of an item's tags, in tag order. */
+export function tagKeywords(item: ExportItem): string[] {
+  return [...new Set(item.tags.map((t) => `claimwatch:${t.claim}:${t.stance}`))];
+}
+
+/** The distinct `C7:supports` pairs of an item's tags, in tag order. */
+export function tagPairs(item: ExportItem): string[] {
+  return [...new Set(item.tags.map((t) => `${t.claim}:${t.stance}`))];
+}
+
+/** One note per tag: "C7 supports (ann): the note", or without the note part when there is none. */
+export function tagNotes(item: ExportItem): string[] {
+  return item.tags.map((t) => `${t.claim} ${t.stance} (${t.reviewer})${t.note ? `: ${t.note}` : ''}`);
+}
+
+/** The retraction (and NLM deletion) markers, first in every note. */
+export function statusNotes(item: ExportItem): string[] {
+  const out: string[] = [];
+  if (item.retracted) {
+    const notice = item.links.find((l) => l.type === 'RetractionIn' && l.pmid !== null);
+    out.push(`RETRACTED${notice ? ` (retraction notice: PMID ${notice.pmid})` : ''}`);
+  }
+  if (item.deleted) out.push('DELETED from PubMed by NLM');
+  return out;
+}
+
+/** Every note of an item: markers first, then one per tag. */
+export function allNotes(item: ExportItem): string[] {
+  return [...statusNotes(item), ...tagNotes(item)];
+}
+
+/** An author as "Last, Fore" (or the collective's name, or the last name alone). */
+export function authorName(a: ExportItem['authors'][number]): string {
+  if (a.collective) return a.collective;
+  if (a.last && a.fore) return `${a.last}, ${a.fore}`;
+  return a.last ?? a.fore ?? '';
+}
+
+/** Collapses line breaks and runs of white space, for formats whose values are one line. */
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
