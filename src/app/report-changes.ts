@@ -1,12 +1,62 @@
 import type { Db } from '../store/db.js';
 import type { Report } from '../evidence/report.js';
+import { allTags } from '../store/tags.js';
+import { rowToPaper, type PaperRow } from '../store/papers.js';
+import { latestSnapshotBefore, saveSnapshot, snapshotAtOrBefore } from '../store/snapshots.js';
+import {
+  computeChanges, parseSinceDate, snapshotOf, type ChangeEvent, type CurrentTag, type Snapshot,
+} from '../evidence/report-changes.js';
+
+const ACTIONS = ['tag', 'retag', 'paper-retracted', 'paper-erratum', 'paper-concern'] as const;
+
+/** The start of a local day (YYYY-MM-DD) as an ISO instant. */
+function startOfDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).toISOString();
+}
 
 /**
- * Fills `report.changes` (what changed since `since`, else since the previous report run) and keeps a
- * snapshot of this run. Placeholder until issue 5's snapshots land.
+ * Fills `report.changes` and, when `save`, keeps a snapshot of this run (after comparing, so the comparison
+ * is with an earlier one). With `since` (YYYY-MM-DD or YYYY/MM/DD, checked before anything is read or
+ * written; a bad one is a UsageError) the grades are compared with the latest snapshot at or before the
+ * start of that day and the history is read from then (basis 'date'); without it, with the previous report
+ * run's snapshot and the history since it (basis 'previous-report'). With neither a `since` nor an earlier
+ * snapshot there is nothing to compare with and `changes` stays null.
  */
 export function attachChanges(db: Db, report: Report, opts: { since?: string; now: string; save: boolean }): Report {
-  void db;
-  void opts;
-  return report;
+  const day = opts.since === undefined ? null : parseSinceDate(opts.since);
+  const run = db.transaction((): Report => {
+    const since = day === null ? null : startOfDay(day);
+    const previous: Snapshot | null = since === null ? latestSnapshotBefore(db, opts.now) : snapshotAtOrBefore(db, since);
+    let changes: Report['changes'] = null;
+    const from = since ?? previous?.at ?? null;
+    if (from !== null) {
+      // Since a date, events of that day count; since a report run, only events after it.
+      const events = db.prepare(
+        `SELECT at, actor, action, pmid, claim_id AS claimId, new_value AS newValue FROM history
+         WHERE at ${since === null ? '>' : '>='} ? AND action IN (${ACTIONS.map(() => '?').join(', ')}) ORDER BY at, id`,
+      ).all(from, ...ACTIONS) as ChangeEvent[];
+      const pmids = [...new Set(events.map((e) => e.pmid).filter((p): p is number => p !== null))];
+      const papers = new Map<number, { title: string | null; notice: number | null }>();
+      const get = db.prepare('SELECT * FROM papers WHERE pmid = ?');
+      for (const pmid of pmids) {
+        const row = get.get(pmid) as PaperRow | undefined;
+        if (!row) continue;
+        const p = rowToPaper(row);
+        papers.set(pmid, { title: p.title, notice: p.links.find((l) => l.type === 'RetractionIn')?.pmid ?? null });
+      }
+      const tagsByPmid = new Map<number, CurrentTag[]>();
+      for (const t of allTags(db)) {
+        const list = tagsByPmid.get(t.pmid) ?? [];
+        list.push({ claim: t.claim, stance: t.stance, reviewer: t.reviewer });
+        tagsByPmid.set(t.pmid, list);
+      }
+      changes = computeChanges({
+        since: from, basis: since === null ? 'previous-report' : 'date', previous, report, events, papers, tagsByPmid,
+      });
+    }
+    if (opts.save) saveSnapshot(db, snapshotOf(report, opts.now));
+    return { ...report, changes };
+  });
+  return opts.save ? run.immediate() : run();
 }
