@@ -3,8 +3,9 @@ import { listClaims } from '../store/claims.js';
 import { allTags } from '../store/tags.js';
 import { rowToPaper, type PaperRow } from '../store/papers.js';
 import { historyForClaim } from '../store/history.js';
-import { buildReport, type Report, type ReportPaperInfo, type StatementChange } from '../evidence/report.js';
+import { buildReport, type EvidenceKind, type Report, type ReportPaperInfo, type StatementChange } from '../evidence/report.js';
 import { resolveClaim } from '../evidence/claims.js';
+import { parseEvidenceKind } from '../evidence/kind.js';
 
 /** Every `claims edit --statement` of these claims, oldest first. */
 function statementChanges(db: Db, claimIds: readonly string[]): StatementChange[] {
@@ -24,6 +25,11 @@ export function reportFromLibrary(db: Db, opts: { claim?: string; now: string; v
   const rows = db
     .prepare('SELECT * FROM papers WHERE pmid IN (SELECT DISTINCT pmid FROM tags)')
     .all() as PaperRow[];
+  const overrides = new Map<number, EvidenceKind>();
+  for (const o of db.prepare('SELECT pmid, kind FROM kind_overrides').all() as { pmid: number; kind: string }[]) {
+    const kind = parseEvidenceKind(o.kind);
+    if (kind) overrides.set(o.pmid, kind);
+  }
   const papers = new Map<number, ReportPaperInfo>();
   for (const row of rows) {
     const p = rowToPaper(row);
@@ -31,7 +37,7 @@ export function reportFromLibrary(db: Db, opts: { claim?: string; now: string; v
       pmid: p.pmid, title: p.title, authors: p.authors, year: p.year, journal: p.journal,
       journalAbbrev: p.journalAbbrev, doi: p.doi, retracted: p.retracted,
       retractionNotice: p.links.find((l) => l.type === 'RetractionIn')?.pmid ?? null,
-      publicationTypes: p.publicationTypes, mesh: p.mesh, kindOverride: null,
+      publicationTypes: p.publicationTypes, mesh: p.mesh, kindOverride: overrides.get(p.pmid) ?? null,
     });
   }
   const changes = opts.verbose ? statementChanges(db, claims.map((c) => c.id)) : undefined;

@@ -36,14 +36,14 @@ export function logKind(action: string): LogKind | null {
   if (action === 'tag' || action === 'retag' || action === 'untag') return 'tag';
   if (action === 'dismiss' || action === 'undismiss') return 'dismissal';
   if (action.startsWith('claim-')) return 'claim';
-  if (action.startsWith('paper-')) return 'paper';
+  if (action.startsWith('paper-') || action === 'kind-override') return 'paper';
   return null;
 }
 
 /** Returns the changes to tags, dismissals, claims and paper status, newest first. `since` is YYYY-MM-DD (UTC). */
 export function teamLog(db: Db, opts: { since?: string; reviewer?: string; limit?: number }): LogEntry[] {
   const where = [
-    `(action IN ('tag', 'retag', 'untag', 'dismiss', 'undismiss') OR action LIKE 'claim-%' OR action LIKE 'paper-%')`,
+    `(action IN ('tag', 'retag', 'untag', 'dismiss', 'undismiss') OR action LIKE 'claim-%' OR action LIKE 'paper-%' OR action = 'kind-override')`,
   ];
   const params: (string | number)[] = [];
   // History times are ISO 8601 UTC strings, so a day compares as a string prefix.

@@ -1,5 +1,7 @@
 import { STANCES, type Claim, type Stance, type Tag } from './claims.js';
 import type { Author } from './paper.js';
+import { evidenceKind, lastAuthorGroup } from './kind.js';
+import { chainView, gradeClaim, timeline } from './grade.js';
 
 /** How many papers take each stance on a claim; retracted papers are counted only under `retracted`. */
 export interface StanceCounts {
@@ -175,46 +177,43 @@ export function buildReport(
   generatedAt: string,
   statementChanges?: readonly StatementChange[],
 ): Report {
-  return {
-    generatedAt,
-    chain: { links: [], claims: [], weakest: null },
-    changes: null,
-    claims: claims.map((claim): ReportClaim => {
-      const raw = tags
-        .filter((t) => t.claim === claim.id)
-        .map((t) => {
-          const p = papers.get(t.pmid);
-          if (!p) throw new Error(`tag on PMID ${t.pmid} has no paper`);
-          return {
-            pmid: t.pmid, citation: formatCitation(p), title: p.title, year: p.year, doi: p.doi,
-            stance: t.stance, note: t.note, reviewer: t.reviewer, at: t.at,
-            retracted: p.retracted, retractionNotice: p.retractionNotice, disputed: false,
-            // Placeholders until evidence kinds land (issue 5): filled by evidence/kind.ts.
-            kind: p.kindOverride ?? ('other' as EvidenceKind), kindOverridden: p.kindOverride !== null, group: null,
-          };
-        });
-      const disputed = disputedPmids(raw);
-      const entries: ReportEntry[] = raw
-        .map((e) => ({ ...e, disputed: disputed.has(e.pmid) }))
-        .sort((a, b) =>
-          Number(a.retracted) - Number(b.retracted) ||
-          Number(a.disputed) - Number(b.disputed) ||
-          // A disputed paper's reviewers stay together, whatever their stances.
-          (a.disputed ? (b.year ?? 0) - (a.year ?? 0) || a.pmid - b.pmid : 0) ||
-          STANCE_ORDER[a.stance] - STANCE_ORDER[b.stance] ||
-          (b.year ?? 0) - (a.year ?? 0) ||
-          a.pmid - b.pmid ||
-          a.reviewer.localeCompare(b.reviewer));
-      const section: ReportClaim = {
-        id: claim.id, slug: claim.slug, statement: claim.statement, retired: claim.retiredAt !== null,
-        counts: countStances(entries), papers: entries,
-        // Placeholders until grades land (issue 5): filled by evidence/grade.ts.
-        grade: entries.length ? 'speculative' : 'untested', reason: '', deciding: [], dependsOn: [...claim.dependsOn], timeline: [],
-      };
-      if (statementChanges) section.statementHistory = statementChanges.filter((h) => h.claimId === claim.id);
-      return section;
-    }),
-  };
+  const sections = claims.map((claim): ReportClaim => {
+    const raw = tags
+      .filter((t) => t.claim === claim.id)
+      .map((t) => {
+        const p = papers.get(t.pmid);
+        if (!p) throw new Error(`tag on PMID ${t.pmid} has no paper`);
+        return {
+          pmid: t.pmid, citation: formatCitation(p), title: p.title, year: p.year, doi: p.doi,
+          stance: t.stance, note: t.note, reviewer: t.reviewer, at: t.at,
+          retracted: p.retracted, retractionNotice: p.retractionNotice, disputed: false,
+          kind: p.kindOverride ?? evidenceKind(p.publicationTypes, p.mesh),
+          kindOverridden: p.kindOverride !== null,
+          group: lastAuthorGroup(p.authors),
+        };
+      });
+    const disputed = disputedPmids(raw);
+    const entries: ReportEntry[] = raw
+      .map((e) => ({ ...e, disputed: disputed.has(e.pmid) }))
+      .sort((a, b) =>
+        Number(a.retracted) - Number(b.retracted) ||
+        Number(a.disputed) - Number(b.disputed) ||
+        // A disputed paper's reviewers stay together, whatever their stances.
+        (a.disputed ? (b.year ?? 0) - (a.year ?? 0) || a.pmid - b.pmid : 0) ||
+        STANCE_ORDER[a.stance] - STANCE_ORDER[b.stance] ||
+        (b.year ?? 0) - (a.year ?? 0) ||
+        a.pmid - b.pmid ||
+        a.reviewer.localeCompare(b.reviewer));
+    const { grade, reason, deciding } = gradeClaim(entries);
+    const section: ReportClaim = {
+      id: claim.id, slug: claim.slug, statement: claim.statement, retired: claim.retiredAt !== null,
+      counts: countStances(entries), papers: entries,
+      grade, reason, deciding, dependsOn: [...claim.dependsOn], timeline: timeline(entries),
+    };
+    if (statementChanges) section.statementHistory = statementChanges.filter((h) => h.claimId === claim.id);
+    return section;
+  });
+  return { generatedAt, claims: sections, chain: chainView(sections), changes: null };
 }
 
 /**

@@ -1,6 +1,11 @@
 import type { Stance } from '../evidence/claims.js';
 import type { Report, ReportClaim, ReportEntry } from '../evidence/report.js';
-import { groupByPaper } from './report-text.js';
+import { changesHeading, changesLines, chainLines, groupByPaper, timelineLine } from './report-text.js';
+
+/** The paper's evidence kind: "_animal_", "_rct-patients_ (set by a reviewer)". */
+function mdKind(e: Pick<ReportEntry, 'kind' | 'kindOverridden'>): string {
+  return `_${e.kind}_${e.kindOverridden ? ' (set by a reviewer)' : ''}`;
+}
 
 /**
  * Escapes inline text so Markdown shows it literally (titles carry `*`, `_`, `<`, brackets, `|` breaks
@@ -24,7 +29,7 @@ function entry(e: ReportEntry): string {
     : '';
   const lines = [`- ${e.retracted ? `~~${body}~~ **RETRACTED** (was: ${e.stance}; not counted${notice})` : body}`];
   const meta = [e.note ? `“${escapeMarkdown(e.note)}”` : null, `— ${escapeMarkdown(e.reviewer)}`].filter(Boolean).join(' ');
-  lines.push(`  ${meta}`);
+  lines.push(`  ${meta} · ${mdKind(e)}`);
   return lines.join('\n');
 }
 
@@ -33,7 +38,7 @@ function disputedEntry(group: readonly ReportEntry[]): string {
   const pm = `[PMID ${e.pmid}](https://pubmed.ncbi.nlm.nih.gov/${e.pmid}/)`;
   const cite = escapeMarkdown(e.citation.replace(/, PMID \d+.*$/, ''));
   const title = e.title ? ` ${escapeMarkdown(e.title)}` : '';
-  const lines = [`- ${cite}${cite.endsWith('.') ? '' : '.'}${title} ${pm}`];
+  const lines = [`- ${cite}${cite.endsWith('.') ? '' : '.'}${title} ${pm} · ${mdKind(e)}`];
   for (const t of group) {
     lines.push(`  - **${t.stance}** — ${escapeMarkdown(t.reviewer)}${t.note ? ` “${escapeMarkdown(t.note)}”` : ''}`);
   }
@@ -53,15 +58,28 @@ function statementHistory(c: ReportClaim): string[] {
 /** The report as a Markdown document. */
 export function renderReportMarkdown(r: Report): string {
   const out: string[] = ['# Evidence report', '', `Generated ${r.generatedAt}.`, ''];
-  out.push('| Claim | Statement | Supports | Qualifies | Contradicts | Retracted | Disputed |', '|---|---|---:|---:|---:|---:|---:|');
+  if (r.changes) {
+    const lines = changesLines(r.changes);
+    out.push(`## ${escapeMarkdown(changesHeading(r.changes))}`, '');
+    if (r.changes.basis !== 'none') out.push(...(lines.length ? lines.map((l) => `- ${escapeMarkdown(l.replace(/ -> /g, ' → '))}`) : ['_Nothing changed._']), '');
+  }
+  out.push('| Claim | Statement | Supports | Qualifies | Contradicts | Retracted | Disputed | Grade |', '|---|---|---:|---:|---:|---:|---:|---|');
   for (const c of r.claims) {
-    out.push(`| ${c.id} ${c.slug} | ${escapeMarkdown(c.statement)} | ${c.counts.supports} | ${c.counts.qualifies} | ${c.counts.contradicts} | ${c.counts.retracted} | ${c.counts.disputed} |`);
+    out.push(`| ${c.id} ${c.slug} | ${escapeMarkdown(c.statement)} | ${c.counts.supports} | ${c.counts.qualifies} | ${c.counts.contradicts} | ${c.counts.retracted} | ${c.counts.disputed} | ${c.grade} |`);
   }
   out.push('');
+  if (r.chain.claims.length) {
+    out.push('## Mechanism chain', '', ...chainLines(r.chain, (l) => `(**${l.slice(1, -1)}**)`).map((l) => `- ${l.replace(/ -> /g, ' → ')}`), '');
+    const w = r.chain.weakest && r.chain.claims.find((x) => x.id === r.chain.weakest!.id);
+    if (w) out.push(`Weakest link: **${w.id} ${w.slug}** (${w.grade}); the chain is only as strong as it.`, '');
+  }
   for (const c of r.claims) {
     out.push(`## ${c.id} ${c.slug}${c.retired ? ' (retired)' : ''}`, '', `> ${escapeMarkdown(c.statement)}`, '');
     out.push(...statementHistory(c));
     out.push(`Supports ${c.counts.supports} · qualifies ${c.counts.qualifies} · contradicts ${c.counts.contradicts} · retracted ${c.counts.retracted} · disputed ${c.counts.disputed}`, '');
+    const rest = c.reason.startsWith(c.grade) ? c.reason.slice(c.grade.length).replace(/^:\s*/, '') : c.reason;
+    out.push(`**Grade: ${c.grade}.**${rest ? ` ${escapeMarkdown(rest)}` : ''}`, '');
+    if (c.timeline.length) out.push(`By year (supports/qualifies/contradicts, cumulative): ${timelineLine(c.timeline)}`, '');
     if (!c.papers.length) out.push('_No tagged papers yet._', '');
     for (const stance of ['supports', 'qualifies', 'contradicts'] as const) {
       const group = c.papers.filter((e) => !e.retracted && !e.disputed && e.stance === stance);

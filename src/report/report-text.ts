@@ -1,5 +1,5 @@
 import type { Stance } from '../evidence/claims.js';
-import type { Report, ReportClaim, ReportEntry, StanceCounts } from '../evidence/report.js';
+import type { ChainView, Report, ReportChanges, ReportClaim, ReportEntry, StanceCounts, TimelinePoint } from '../evidence/report.js';
 import type { Colouriser } from './colour.js';
 
 const HEADINGS: Record<Stance, string> = { supports: 'Supports', qualifies: 'Qualifies', contradicts: 'Contradicts' };
@@ -30,9 +30,48 @@ export function groupByPaper(entries: readonly ReportEntry[]): ReportEntry[][] {
   return [...groups.values()];
 }
 
+/** The paper's evidence kind as shown after its citation: "[animal]", "[rct-patients, set by a reviewer]". */
+export function kindLabel(e: Pick<ReportEntry, 'kind' | 'kindOverridden'>): string {
+  return `[${e.kind}${e.kindOverridden ? ', set by a reviewer' : ''}]`;
+}
+
+/** The timeline in one line: "2015 1/0/0 · 2019 2/0/1" (cumulative supports/qualifies/contradicts). */
+export function timelineLine(points: readonly TimelinePoint[]): string {
+  return points.map((p) => `${p.year} ${p.supports}/${p.qualifies}/${p.contradicts}`).join(' · ');
+}
+
+/** The chain as lines "C3 ptsd-fear-circuit [speculative] -> C5 mdma-bdnf [untested]", one per claim depended on. */
+export function chainLines(chain: ChainView, mark: (label: string) => string = (l) => l): string[] {
+  const label = (id: string): string => {
+    const c = chain.claims.find((x) => x.id === id);
+    return c ? `${c.id} ${c.slug} ${mark(`[${c.grade}]`)}` : id;
+  };
+  return chain.claims
+    .filter((c) => chain.links.some((l) => l.from === c.id))
+    .map((c) => `${label(c.id)} -> ${chain.links.filter((l) => l.from === c.id).map((l) => label(l.to)).join(', ')}`);
+}
+
+/** The "What changed" lines, without heading; [] when there is nothing to say. */
+export function changesLines(ch: ReportChanges): string[] {
+  const out: string[] = [];
+  const title = (t: string | null): string => (t ? ` (${t})` : '');
+  const notice = (n: number | null): string => (n ? `, notice PMID ${n}` : '');
+  const claims = (ids: readonly string[]): string => (ids.length ? `; bears on ${ids.join(', ')}` : '');
+  for (const t of ch.newTags) out.push(`new tag: PMID ${t.pmid} ${t.claim} ${t.stance} by ${t.reviewer}, ${t.at}${title(t.title)}`);
+  for (const r of ch.retracted) out.push(`newly retracted: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
+  for (const r of ch.corrected) out.push(`${r.kind === 'erratum' ? 'corrected (erratum)' : 'expression of concern'}: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
+  for (const g of ch.grades) out.push(`grade of ${g.claim}: ${g.from ?? 'none'} -> ${g.to}: ${g.why}`);
+  return out;
+}
+
+/** The heading of the "What changed" section. */
+export function changesHeading(ch: ReportChanges): string {
+  return ch.basis === 'none' ? 'What changed: nothing to compare with yet' : `What changed since ${ch.since}${ch.basis === 'previous-report' ? ' (the previous report)' : ''}`;
+}
+
 function disputedLines(group: readonly ReportEntry[], c: Colouriser): string[] {
   const first = group[0]!;
-  const lines = [`  - ${first.citation}`];
+  const lines = [`  - ${first.citation} ${c.dim(kindLabel(first))}`];
   if (first.title) lines.push(`    ${c.dim(first.title)}`);
   for (const e of group) {
     lines.push(`    ${stanceColour(c, e.stance)(e.stance.padEnd(11))} ${c.dim(`by ${e.reviewer}`)}${e.note ? ` "${e.note}"` : ''}`);
@@ -48,7 +87,7 @@ function statementLines(claim: ReportClaim, c: Colouriser): string[] {
 
 function entryLine(e: ReportEntry, c: Colouriser): string[] {
   const cite = e.retracted ? c.strike(e.citation) : e.citation;
-  const lines = [`  - ${cite}`];
+  const lines = [`  - ${cite} ${c.dim(kindLabel(e))}`];
   if (e.title) lines.push(`    ${c.dim(e.title)}`);
   const who = `by ${e.reviewer}`;
   lines.push(`    ${e.note ? `"${e.note}" ` : ''}${c.dim(who)}`);
@@ -62,11 +101,19 @@ function entryLine(e: ReportEntry, c: Colouriser): string[] {
 /** The report for a terminal: one block per claim. */
 export function renderReportText(r: Report, c: Colouriser): string {
   const out: string[] = [c.bold('claimwatch evidence report'), c.dim(`generated ${r.generatedAt}`), ''];
+  if (r.changes) {
+    const lines = changesLines(r.changes);
+    out.push(c.bold(changesHeading(r.changes)));
+    if (r.changes.basis !== 'none') out.push(...(lines.length ? lines.map((l) => `  ${l}`) : [c.dim('  nothing changed')]));
+    out.push('');
+  }
   for (const claim of r.claims) {
     out.push(c.bold(`${claim.id} ${claim.slug}${claim.retired ? ' (retired)' : ''}`));
     out.push(`  ${claim.statement}`);
     out.push(...statementLines(claim, c));
     out.push(`  ${countsLine(claim.counts, c)}`);
+    out.push(`  ${c.bold(claim.grade)}${claim.reason.startsWith(claim.grade) ? claim.reason.slice(claim.grade.length) : `: ${claim.reason}`}`);
+    if (claim.timeline.length) out.push(`  ${c.dim('by year (supports/qualifies/contradicts, cumulative):')} ${timelineLine(claim.timeline)}`);
     if (claim.papers.length === 0) out.push(c.dim('  no tagged papers yet'));
     for (const stance of ['supports', 'qualifies', 'contradicts'] as const) {
       const group = claim.papers.filter((e) => !e.retracted && !e.disputed && e.stance === stance);
@@ -84,6 +131,12 @@ export function renderReportText(r: Report, c: Colouriser): string {
       out.push(c.red(' Retracted:'));
       for (const e of retracted) out.push(...entryLine(e, c));
     }
+    out.push('');
+  }
+  if (r.chain.claims.length) {
+    out.push(c.bold('Mechanism chain'), ...chainLines(r.chain).map((l) => `  ${l}`));
+    const w = r.chain.weakest && r.chain.claims.find((x) => x.id === r.chain.weakest!.id);
+    if (w) out.push(`  weakest link: ${w.id} ${w.slug} (${w.grade}); the chain is only as strong as it`);
     out.push('');
   }
   return out.join('\n');

@@ -5,7 +5,8 @@ import type { Claim } from '../../src/evidence/claims.js';
 const claim = (id: string): Claim => ({ id, slug: `slug-${id}`, statement: `statement ${id}`, keywords: [], dependsOn: [], retiredAt: null });
 const info = (pmid: number, over: Partial<ReportPaperInfo> = {}): ReportPaperInfo => ({
   pmid, title: `T${pmid}`, authors: [{ last: 'Young', fore: 'Matthew B', initials: 'MB', collective: null }, { last: 'Ressler', fore: 'Kerry', initials: 'K', collective: null }, { last: 'X', fore: null, initials: null, collective: null }],
-  year: 2015, journal: 'Translational psychiatry', journalAbbrev: 'Transl Psychiatry', doi: '10.1038/tp.2015.138', retracted: false, retractionNotice: null, ...over,
+  year: 2015, journal: 'Translational psychiatry', journalAbbrev: 'Transl Psychiatry', doi: '10.1038/tp.2015.138', retracted: false, retractionNotice: null,
+  publicationTypes: ['Journal Article'], mesh: ['Animals', 'Mice'], kindOverride: null, ...over,
 });
 
 describe('formatCitation', () => {
@@ -91,5 +92,44 @@ describe('buildReport with reviewers who disagree', () => {
       { pmid: 1, stance: 'supports', retracted: false }, { pmid: 1, stance: 'supports', retracted: false },
       { pmid: 2, stance: 'supports', retracted: false }, { pmid: 2, stance: 'qualifies', retracted: false },
     ])).toEqual({ supports: 1, qualifies: 0, contradicts: 0, retracted: 0, disputed: 1 });
+  });
+});
+
+describe('buildReport: kinds, grades, chain and timeline', () => {
+  const person = (last: string, initials: string) => ({ last, fore: null, initials, collective: null });
+  const papers = new Map([
+    [1, info(1, { authors: [person('Young', 'MB'), person('Ressler', 'KJ')], year: 2015 })],
+    [2, info(2, { authors: [person('Hake', 'HS'), person('Fleshner', 'M')], year: 2019 })],
+    [3, info(3, { authors: [person('Mitchell', 'JM'), person('Doblin', 'R')], year: 2021, publicationTypes: ['Randomized Controlled Trial'], mesh: ['Humans'], retracted: true, retractionNotice: 9 })],
+    [4, info(4, { authors: [person('Vizeli', 'P'), person('Liechti', 'ME')], year: 2022, kindOverride: 'healthy-volunteers' })],
+  ]);
+  const tag = (pmid: number, claim: string, stance: 'supports' | 'qualifies' | 'contradicts') => ({ pmid, claim, stance, note: null, reviewer: 'ann', at: 't' });
+  const claims: Claim[] = [
+    { ...claim('C5'), dependsOn: [] }, { ...claim('C7'), dependsOn: ['C5'] }, { ...claim('C9'), dependsOn: ['C7'] },
+  ];
+  const r = buildReport(claims, [tag(1, 'C7', 'supports'), tag(2, 'C7', 'supports'), tag(4, 'C7', 'qualifies'), tag(3, 'C9', 'supports'), tag(1, 'C5', 'supports')], papers, 'now');
+  const c7 = r.claims[1]!;
+
+  it('gives each paper its kind (derived or set by a reviewer) and its last-author group', () => {
+    expect(c7.papers.map((p) => [p.pmid, p.kind, p.kindOverridden, p.group])).toEqual([
+      [2, 'animal', false, 'Fleshner M'], [1, 'animal', false, 'Ressler KJ'], [4, 'healthy-volunteers', true, 'Liechti ME'],
+    ]);
+  });
+  it('grades each claim with its reason, deciding papers, dependencies and timeline', () => {
+    expect(c7).toMatchObject({
+      grade: 'moderately supported', deciding: [1, 2, 4], dependsOn: ['C5'],
+      timeline: [{ year: 2015, supports: 1, qualifies: 0, contradicts: 0 }, { year: 2019, supports: 2, qualifies: 0, contradicts: 0 }, { year: 2022, supports: 2, qualifies: 1, contradicts: 0 }],
+    });
+    expect(c7.reason).toMatch(/^moderately supported: 2 animal studies \(PMID 1, 2\) from 2 groups support; 1 healthy-volunteer study \(PMID 4\) from 1 group qualifies; no patient data/);
+    // C9's only support is a retracted patient RCT.
+    expect(r.claims[2]).toMatchObject({ grade: 'untested', deciding: [], timeline: [] });
+  });
+  it('builds the chain over the claims in the report and names its weakest link', () => {
+    expect(r.chain).toEqual({
+      links: [{ from: 'C5', to: 'C7' }, { from: 'C7', to: 'C9' }],
+      claims: [{ id: 'C5', slug: 'slug-C5', grade: 'speculative' }, { id: 'C7', slug: 'slug-C7', grade: 'moderately supported' }, { id: 'C9', slug: 'slug-C9', grade: 'untested' }],
+      weakest: { id: 'C9', grade: 'untested' },
+    });
+    expect(r.changes).toBeNull();
   });
 });
