@@ -45,6 +45,68 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
       return importCommand(ctx, files, o);
     }));
 
+  const net = (cmd: Command): Command => cmd
+    .option('--email <address>', 'your e-mail for NCBI (default: $NCBI_EMAIL)')
+    .option('--api-key <key>', 'your NCBI API key, allowing 10 requests/s instead of 3 (default: $NCBI_API_KEY)');
+
+  net(program
+    .command('search')
+    .description('run the saved PubMed searches: new papers since the last run, plus a refresh of tagged papers')
+    .option('--query <name>', 'run only this saved search')
+    .option('--since <date>', 'search from this Entrez date (YYYY/MM/DD) instead of the last run')
+    .option('--dry-run', 'count what would be fetched; fetch and store nothing')
+    .addOption(json()))
+    .action((o) => run(async (ctx) => (await import('./commands/search.js')).searchCommand(ctx, o)));
+
+  net(program
+    .command('fetch')
+    .description('add specific papers by PMID from PubMed')
+    .argument('[pmids...]', 'PMIDs to fetch')
+    .option('--file <file>', 'read PMIDs from a file (one per line; # starts a comment)')
+    .addOption(json()))
+    .action((pmids: string[], o) => run(async (ctx) => (await import('./commands/search.js')).fetchCommand(ctx, pmids, o)));
+
+  const queries = program.command('queries').description('list and manage the saved PubMed searches');
+  queries
+    .command('list', { isDefault: true })
+    .description('the saved searches, with their last successful run and paper counts')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/queries.js')).queriesListCommand(ctx, o)));
+  queries
+    .command('show')
+    .description('one saved search: its term, papers and recent runs')
+    .argument('<name>', 'the search name')
+    .addOption(json())
+    .action((name: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesShowCommand(ctx, name, o)));
+  queries
+    .command('add')
+    .description('add a saved search (PubMed query syntax); its first run fetches everything it matches')
+    .argument('<name>', 'a short name: lower-case letters, digits and dashes')
+    .argument('<term>', 'the PubMed query, quoted')
+    .option('--description <text>', 'what the search is for')
+    .addOption(json())
+    .action((name: string, term: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesAddCommand(ctx, name, term, o)));
+  queries
+    .command('remove')
+    .description('remove a saved search; the papers it found stay')
+    .argument('<name>', 'the search name')
+    .addOption(json())
+    .action((name: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesRemoveCommand(ctx, name, o)));
+
+  program
+    .command('runs')
+    .description('the log of search and fetch runs, newest first')
+    .option('--limit <n>', 'how many runs (default 20)')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/runs.js')).runsCommand(ctx, o)));
+
+  program
+    .command('schedule')
+    .description('print a crontab line and a systemd user timer for a nightly search in NCBI\'s off-peak hours')
+    .option('--at <HH:MM>', 'time of day, US Eastern, between 21:00 and 05:00 (default 02:30)')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/runs.js')).scheduleCommand(ctx, o)));
+
   const claims = program.command('claims').description('list and manage the review\'s claims');
   claims
     .command('list', { isDefault: true })
@@ -162,68 +224,6 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .argument('<pmid>', 'PubMed id')
     .addOption(json())
     .action((pmid: string, o) => run(async (ctx) => (await import('./commands/papers.js')).showCommand(ctx, pmid, o)));
-
-  const net = (cmd: Command): Command => cmd
-    .option('--email <address>', 'your e-mail for NCBI (default: $NCBI_EMAIL)')
-    .option('--api-key <key>', 'your NCBI API key, allowing 10 requests/s instead of 3 (default: $NCBI_API_KEY)');
-
-  net(program
-    .command('search')
-    .description('run the saved PubMed searches: new papers since the last run, plus a refresh of tagged papers')
-    .option('--query <name>', 'run only this saved search')
-    .option('--since <date>', 'search from this Entrez date (YYYY/MM/DD) instead of the last run')
-    .option('--dry-run', 'count what would be fetched; fetch and store nothing')
-    .addOption(json()))
-    .action((o) => run(async (ctx) => (await import('./commands/search.js')).searchCommand(ctx, o)));
-
-  net(program
-    .command('fetch')
-    .description('add specific papers by PMID from PubMed')
-    .argument('[pmids...]', 'PMIDs to fetch')
-    .option('--file <file>', 'read PMIDs from a file (one per line; # starts a comment)')
-    .addOption(json()))
-    .action((pmids: string[], o) => run(async (ctx) => (await import('./commands/search.js')).fetchCommand(ctx, pmids, o)));
-
-  const queries = program.command('queries').description('list and manage the saved PubMed searches');
-  queries
-    .command('list', { isDefault: true })
-    .description('the saved searches, with their last successful run and paper counts')
-    .addOption(json())
-    .action((o) => run(async (ctx) => (await import('./commands/queries.js')).queriesListCommand(ctx, o)));
-  queries
-    .command('show')
-    .description('one saved search: its term, papers and recent runs')
-    .argument('<name>', 'the search name')
-    .addOption(json())
-    .action((name: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesShowCommand(ctx, name, o)));
-  queries
-    .command('add')
-    .description('add a saved search (PubMed query syntax); its first run fetches everything it matches')
-    .argument('<name>', 'a short name: lower-case letters, digits and dashes')
-    .argument('<term>', 'the PubMed query, quoted')
-    .option('--description <text>', 'what the search is for')
-    .addOption(json())
-    .action((name: string, term: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesAddCommand(ctx, name, term, o)));
-  queries
-    .command('remove')
-    .description('remove a saved search; the papers it found stay')
-    .argument('<name>', 'the search name')
-    .addOption(json())
-    .action((name: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesRemoveCommand(ctx, name, o)));
-
-  program
-    .command('runs')
-    .description('the log of search and fetch runs, newest first')
-    .option('--limit <n>', 'how many runs (default 20)')
-    .addOption(json())
-    .action((o) => run(async (ctx) => (await import('./commands/runs.js')).runsCommand(ctx, o)));
-
-  program
-    .command('schedule')
-    .description('print a crontab line and a systemd user timer for a nightly search in NCBI\'s off-peak hours')
-    .option('--at <HH:MM>', 'time of day, US Eastern, between 21:00 and 05:00 (default 02:30)')
-    .addOption(json())
-    .action((o) => run(async (ctx) => (await import('./commands/runs.js')).scheduleCommand(ctx, o)));
 
   program
     .command('report')
