@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withoutRetraction } from '../fake-eutils/server.js';
+import path from 'node:path';
+import { runCli } from '../helpers.js';
 import { cli, corpusByPmid, newDb, query, useServers } from './search-support.js';
 
 const server = useServers();
@@ -97,4 +99,16 @@ describe('report: what changed', () => {
     expect((JSON.parse(one.stdout) as JsonReport).changes).toMatchObject({ basis: 'previous-report', grades: [] });
     expect(query(db, 'SELECT at FROM report_snapshots')).toHaveLength(1);
   }, 60_000);
+
+  it('keeps no snapshot when the report could not be delivered, so its changes are not hidden from the next one', () => {
+    const db = newDb();
+    expect(runCli(['report', '--format', 'json'], { db }).code).toBe(0);
+    const count = (): number => query<{ n: number }>(db, 'SELECT count(*) AS n FROM report_snapshots')[0]!.n;
+    expect(count()).toBe(1);
+    const failed = runCli(['report', '--format', 'html', '--out', path.join(path.dirname(db), 'no', 'such', 'r.html')], { db });
+    expect(failed.code).toBe(1);
+    expect(count()).toBe(1);
+    expect(runCli(['report', '--format', 'json'], { db }).code).toBe(0);
+    expect(count()).toBe(2);
+  });
 });
