@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.js';
 import type { Report } from '../evidence/report.js';
 import { allTags } from '../store/tags.js';
-import { rowToPaper, type PaperRow } from '../store/papers.js';
+import type { PaperLink } from '../evidence/paper.js';
 import { latestSnapshotBefore, saveSnapshot, snapshotAtOrBefore } from '../store/snapshots.js';
 import {
   computeChanges, parseSinceDate, snapshotOf, type ChangeEvent, type CurrentTag, type Snapshot,
@@ -38,12 +38,13 @@ export function attachChanges(db: Db, report: Report, opts: { since?: string; no
       ).all(from, ...ACTIONS) as ChangeEvent[];
       const pmids = [...new Set(events.map((e) => e.pmid).filter((p): p is number => p !== null))];
       const papers = new Map<number, { title: string | null; notice: number | null }>();
-      const get = db.prepare('SELECT * FROM papers WHERE pmid = ?');
+      // Only the title and links of the papers the events name: never the raw record.
+      const get = db.prepare('SELECT title, links FROM papers WHERE pmid = ?');
       for (const pmid of pmids) {
-        const row = get.get(pmid) as PaperRow | undefined;
+        const row = get.get(pmid) as { title: string | null; links: string } | undefined;
         if (!row) continue;
-        const p = rowToPaper(row);
-        papers.set(pmid, { title: p.title, notice: p.links.find((l) => l.type === 'RetractionIn')?.pmid ?? null });
+        const links = JSON.parse(row.links) as PaperLink[];
+        papers.set(pmid, { title: row.title, notice: links.find((l) => l.type === 'RetractionIn')?.pmid ?? null });
       }
       const tagsByPmid = new Map<number, CurrentTag[]>();
       for (const t of allTags(db)) {

@@ -13,20 +13,41 @@ const WHERE: Record<PaperFilter, string> = {
   dismissed: 'EXISTS (SELECT 1 FROM dismissals d WHERE d.pmid = p.pmid)',
 };
 
-/** Papers matching a filter, newest Entrez date first. */
+/**
+ * Papers matching a filter, newest Entrez date first (the date added when PubMed gave none), then
+ * highest PMID. The PMIDs of the page are chosen first, reading the papers with an Entrez date in the
+ * order of the papers_entrez_date index and stopping at the end of the page, so a first page costs
+ * the same in a library of a hundred papers and of a hundred thousand; the few without an Entrez
+ * date are merged in by their date added. Only then are the page's rows (with their raw records) read.
+ */
 export function listPapers(
   db: Db,
   q: { filter: PaperFilter; claim?: string; limit?: number; offset?: number },
 ): StoredPaper[] {
   const claimClause = q.claim ? 'AND EXISTS (SELECT 1 FROM tags t2 WHERE t2.pmid = p.pmid AND t2.claim_id = @claim)' : '';
+  const where = `${WHERE[q.filter]} ${claimClause}`;
   const limit = q.limit ?? -1;
+  const offset = q.offset ?? 0;
+  // SQLite reads LIMIT -1 as no limit.
+  const head = limit < 0 ? -1 : limit + offset;
   const rows = db
     .prepare(
-      `SELECT p.* FROM papers p WHERE ${WHERE[q.filter]} ${claimClause}
-       ORDER BY coalesce(p.entrez_date, substr(p.added_at, 1, 10)) DESC, p.pmid DESC
-       LIMIT @limit OFFSET @offset`,
+      `WITH page AS (
+         SELECT pmid, k FROM (
+           SELECT * FROM (
+             SELECT p.pmid, p.entrez_date AS k FROM papers p INDEXED BY papers_entrez_date
+             WHERE p.entrez_date IS NOT NULL AND ${where}
+             ORDER BY p.entrez_date DESC, p.pmid DESC LIMIT @head
+           )
+           UNION ALL
+           SELECT p.pmid, substr(p.added_at, 1, 10) AS k FROM papers p
+           WHERE p.entrez_date IS NULL AND ${where}
+         )
+         ORDER BY k DESC, pmid DESC LIMIT @limit OFFSET @offset
+       )
+       SELECT p.* FROM page JOIN papers p ON p.pmid = page.pmid ORDER BY page.k DESC, page.pmid DESC`,
     )
-    .all({ claim: q.claim ?? null, limit, offset: q.offset ?? 0 }) as PaperRow[];
+    .all({ claim: q.claim ?? null, head, limit, offset }) as PaperRow[];
   return rows.map(rowToPaper);
 }
 
