@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Compares `claimwatch import` with NCBI EDirect's xtract on the same NLM-baseline-like corpus, on this
+// machine, in the same run: wall seconds (median/min/max of N runs), records/s, peak RSS (GNU time %M)
+// and claimwatch's speed as a fraction of xtract's. The corpus (real records repeated with new PMIDs,
+// ../shared/tools/make_bench_corpus.py) is built once under /tmp/claimwatch-bench-corpus/ and reused.
+// Usage: node bench/import-xtract.mjs [--records 100000] [--runs 3] [--json]   (after npm run build)
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const records = Number(opt('records', '100000'));
+const runs = Number(opt('runs', '3'));
+const asJson = args.includes('--json');
+const XTRACT = opt('xtract', '/usr/bin/xtract');
+const log = (s) => (asJson ? process.stderr : process.stdout).write(`${s}\n`);
+
+const corpusDir = '/tmp/claimwatch-bench-corpus';
+fs.mkdirSync(corpusDir, { recursive: true });
+/** The corpus file, built once (through a temporary name, so an interrupted build is not reused). */
+function corpus(ext) {
+  const file = path.join(corpusDir, `corpus-${records}.${ext}`);
+  if (!fs.existsSync(file)) {
+    const tmp = path.join(corpusDir, `.tmp-${process.pid}-corpus-${records}.${ext}`);
+    log(`building ${file} ...`);
+    execFileSync('python3', [path.join(root, '..', 'shared', 'tools', 'make_bench_corpus.py'), '--records', String(records), '--out', tmp], { stdio: ['ignore', 'ignore', 'inherit'] });
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}
+
+/** Runs a command under GNU time; returns wall seconds and peak RSS in MiB, checking its output. */
+function timed(cmd, argv, check, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 31 - 1, env });
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const [secs, kib] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  check(r.stdout);
+  return { secs, mib: kib / 1024 };
+}
+
+const xtractArgs = (file) => [
+  '-strict', '-compress', '-input', file, '-pattern', 'PubmedArticle',
+  '-element', 'MedlineCitation/PMID',
+  '-block', 'PubDate', '-element', 'Year',
+  '-block', 'ArticleId', '-if', '@IdType', '-equals', 'doi', '-element', 'ArticleId',
+  '-block', 'Author', '-sep', ' ', '-element', 'LastName,Initials',
+  '-block', 'MeshHeading', '-element', 'DescriptorName',
+  '-block', 'Article', '-element', 'ArticleTitle,AbstractText',
+];
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'claimwatch-xbench-'));
+const engines = [];
+const plain = corpus('xml');
+const gz = corpus('xml.gz');
+engines.push({ name: 'xtract -strict -compress (.xml)', file: plain, run: () =>
+  timed(XTRACT, xtractArgs(plain), (out) => {
+    const lines = out.split('\n').filter(Boolean).length;
+    if (lines !== records) throw new Error(`xtract printed ${lines} lines, expected ${records}`);
+  }) });
+const variants = [['.xml', plain, {}], ['.xml.gz', gz, {}]];
+for (const [label, file, extraEnv] of variants) {
+  engines.push({ name: `claimwatch import (${label})`, file, run: (i) => {
+    const db = path.join(work, `run-${i}.db`);
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    try {
+      return timed(process.execPath, [path.join(root, 'bin', 'claimwatch.js'), '--db', db, 'import', file, '--json'], (out) => {
+        const s = JSON.parse(out);
+        if (s.added !== records || s.failed !== 0) throw new Error(`claimwatch: expected ${records} added, got ${out.slice(0, 500)}`);
+      }, { ...process.env, ...extraEnv });
+    } finally {
+      for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    }
+  } });
+}
+
+// Interleaved runs, so a change in the machine's load touches every engine alike.
+const results = engines.map(() => []);
+for (let i = 0; i < runs; i++) engines.forEach((e, k) => results[k].push(e.run(i)));
+fs.rmSync(work, { recursive: true, force: true });
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const rows = engines.map((e, k) => {
+  const secs = results[k].map((r) => r.secs);
+  const mib = results[k].map((r) => r.mib);
+  return {
+    engine: e.name,
+    file: path.basename(e.file),
+    fileMiB: Math.round(fs.statSync(e.file).size / 2 ** 20),
+    records,
+    runs,
+    medianSecs: median(secs),
+    minSecs: Math.min(...secs),
+    maxSecs: Math.max(...secs),
+    recordsPerSec: Math.round(records / median(secs)),
+    peakMiB: Math.round(Math.max(...mib)),
+  };
+});
+const xt = rows[0].recordsPerSec;
+for (const r of rows) r.ratioToXtract = Number((r.recordsPerSec / xt).toFixed(3));
+const machine = { cores: os.cpus().length, node: process.version, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))) };
+if (asJson) {
+  console.log(JSON.stringify({ machine, rows }, null, 2));
+} else {
+  console.log(`${records} records, ${runs} runs each (interleaved), ${machine.cores} cores, node ${machine.node}, load ${machine.loadavg.join(' ')}`);
+  console.log('| engine | file | wall s median (min-max) | records/s | peak MiB | vs xtract |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.engine} | ${r.fileMiB} MiB | ${r.medianSecs.toFixed(1)} (${r.minSecs.toFixed(1)}-${r.maxSecs.toFixed(1)}) | ${r.recordsPerSec} | ${r.peakMiB} | ${r.ratioToXtract.toFixed(2)}x |`);
+  }
+}
