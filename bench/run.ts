@@ -62,16 +62,19 @@ if (skipImport) {
     if (parsed === undefined) {
       notes.push(`import / xtract: bench/import-xtract.mjs failed (exit ${r.status ?? r.signal}); not measured.`);
     } else {
-      // Whatever numbers it reports, one row each (nested objects flattened to a.b.c).
-      const flat = (o: unknown, prefix: string): void => {
-        if (o !== null && typeof o === 'object') {
-          for (const [k, v] of Object.entries(o)) flat(v, prefix ? `${prefix}.${k}` : k);
-        } else if (typeof o === 'number' || typeof o === 'string' || typeof o === 'boolean') {
-          const v = typeof o === 'number' && !Number.isInteger(o) ? o.toFixed(3) : String(o);
-          rows.push({ name: `import-xtract: ${prefix}`, target: '', median: v, min: '', max: '', verdict: '' });
-        }
-      };
-      flat(parsed, '');
+      // One row per engine: seconds (median, min, max), then records/s, peak memory and the ratio to xtract.
+      type ImportRow = { engine: string; fileMiB: number; medianSecs: number; minSecs: number; maxSecs: number; recordsPerSec: number; peakMiB: number; ratioToXtract: number };
+      const engines = ((parsed as { rows?: ImportRow[] }).rows ?? []);
+      for (const e of engines) {
+        const isXtract = e.engine.startsWith('xtract');
+        rows.push({
+          name: `${e.engine}, ${e.fileMiB} MiB (${e.recordsPerSec} records/s, peak ${e.peakMiB} MiB, ${e.ratioToXtract.toFixed(2)}x xtract)`,
+          target: isXtract ? 'reference' : '>= 0.5x xtract, <= 300 MiB',
+          median: `${e.medianSecs.toFixed(1)} s`, min: `${e.minSecs.toFixed(1)} s`, max: `${e.maxSecs.toFixed(1)} s`,
+          verdict: isXtract ? '' : e.ratioToXtract >= 0.5 && e.peakMiB <= 300 ? 'ok' : e.peakMiB <= 300 ? 'MISSED (speed)' : 'MISSED',
+        });
+      }
+      if (!engines.length) notes.push('import / xtract: no rows in its output.');
     }
   }
 }
