@@ -11,7 +11,7 @@ import { ClaimwatchError, UsageError } from '../errors.js';
 import { EutilsClient, EutilsError, HostLedger, collectPmids, fetchPapers } from '../eutils/index.js';
 import { paperChanges, isAlert, type ChangeKind, type PaperChange } from '../evidence/changes.js';
 import { searchWindow, type SearchWindow } from '../evidence/search-window.js';
-import type { Paper } from '../evidence/paper.js';
+import { shortAuthorName, type Paper } from '../evidence/paper.js';
 
 /** Where E-utilities lives unless CLAIMWATCH_EUTILS_URL says otherwise. */
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
@@ -191,7 +191,7 @@ function isUnreachable(e: unknown): boolean {
 
 function newPaperLine(p: Paper): NewPaper {
   const a = p.authors[0];
-  const firstAuthor = a ? (a.collective ?? [a.last, a.initials].filter(Boolean).join(' ')) || null : null;
+  const firstAuthor = a ? shortAuthorName(a) || null : null;
   return { pmid: p.pmid, year: p.year, firstAuthor, title: p.title };
 }
 

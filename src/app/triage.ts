@@ -1,3 +1,4 @@
+import { readCalendarDate } from '../evidence/dates.js';
 import type { Db } from '../store/db.js';
 import { listClaims } from '../store/claims.js';
 import { getQuery } from '../store/searches.js';
@@ -152,13 +153,9 @@ export function parseLine(line: string, numbering: readonly string[], claims: re
 
 /** `--since`: YYYY/MM/DD or YYYY-MM-DD, a real calendar date; returns YYYY-MM-DD. */
 export function parseSinceDate(input: string): string {
-  const m = /^(\d{4})[/-](\d{2})[/-](\d{2})$/.exec(input.trim());
-  const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-  const d = new Date(`${iso}T00:00:00Z`);
-  if (!m || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
-    throw new UsageError(`--since takes a date as YYYY/MM/DD or YYYY-MM-DD, not '${input}'`);
-  }
-  return iso;
+  const day = readCalendarDate(input);
+  if (day === null) throw new UsageError(`--since takes a date as YYYY/MM/DD or YYYY-MM-DD, not '${input}'`);
+  return day;
 }
 
 /** Claims in the order the card numbers them: the first suggestions, then the others in claim order. */

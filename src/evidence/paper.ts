@@ -72,3 +72,8 @@ export interface IncrementalParser {
   push(chunk: string): SourceItem[];
   end(): SourceItem[];
 }
+
+/** An author as lists show it: "Ressler KJ", or the group's name for a collective author. */
+export function shortAuthorName(a: Author): string {
+  return a.collective ?? [a.last, a.initials].filter(Boolean).join(' ');
+}

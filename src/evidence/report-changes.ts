@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { readCalendarDate } from './dates.js';
 import type { Stance } from './claims.js';
 import type { Grade, Report, ReportChanges, ReportCounts } from './report.js';
 
@@ -56,13 +57,9 @@ export function snapshotOf(report: Report, at: string): Snapshot {
 
 /** The day of `report --since`: YYYY-MM-DD or YYYY/MM/DD, returned as YYYY-MM-DD; anything else is a UsageError. */
 export function parseSinceDate(raw: string): string {
-  const m = /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(raw.trim());
-  const bad = (): UsageError => new UsageError(`--since '${raw}' is not a date: use YYYY-MM-DD (or YYYY/MM/DD)`);
-  if (!m || raw.trim()[4] !== raw.trim()[7]) throw bad();
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) throw bad();
-  return `${m[1]}-${m[2]}-${m[3]}`;
+  const day = readCalendarDate(raw);
+  if (day === null) throw new UsageError(`--since '${raw}' is not a date: use YYYY-MM-DD (or YYYY/MM/DD)`);
+  return day;
 }
 
 const COUNT_KEYS: readonly (keyof ReportCounts)[] = ['supports', 'qualifies', 'contradicts', 'disputed', 'retracted'];

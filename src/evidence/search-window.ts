@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { DATE_SHAPE, readCalendarDate } from './dates.js';
 
 /**
  * Dates of the nightly search, as PubMed writes them (YYYY/MM/DD). Pure: the caller passes "today".
@@ -26,13 +27,11 @@ export function addDays(ymd: string, days: number): string {
 
 /** Reads a --since date (YYYY/MM/DD or YYYY-MM-DD); refuses impossible dates and dates after today. */
 export function parseSince(text: string, today: string): string {
-  const m = YMD.exec(text.trim());
   const bad = (why: string): UsageError => new UsageError(`--since ${JSON.stringify(text)} ${why}: give a date like 2024/01/31`);
-  if (!m) throw bad('is not a date');
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (y < 1800 || date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) throw bad('is not a real date');
-  const ymd = `${m[1]}/${m[2]}/${m[3]}`;
+  if (!DATE_SHAPE.test(text.trim())) throw bad('is not a date');
+  const day = readCalendarDate(text);
+  if (day === null) throw bad('is not a real date');
+  const ymd = day.replace(/-/g, '/');
   if (ymd > today) throw bad(`is after today (${today})`);
   return ymd;
 }

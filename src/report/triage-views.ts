@@ -1,3 +1,4 @@
+import { shortAuthorName } from '../evidence/paper.js';
 import type { KeyMode, TriageCard, TriageEvent, TriageSummary } from '../app/triage.js';
 import type { PaperView } from '../app/library.js';
 import type { Colouriser } from './colour.js';
@@ -13,7 +14,7 @@ export interface CardLayout {
 }
 
 function firstAuthors(p: PaperView, n = 3): string {
-  const names = p.authors.map((a) => a.collective ?? [a.last, a.initials].filter(Boolean).join(' '));
+  const names = p.authors.map(shortAuthorName);
   return names.length > n ? `${names.slice(0, n).join(', ')}, et al.` : names.join(', ');
 }
 

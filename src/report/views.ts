@@ -1,3 +1,4 @@
+import { shortAuthorName } from '../evidence/paper.js';
 import type { ImportSummary } from '../app/import.js';
 import type { TagChange } from '../app/tagging.js';
 import type { PaperView } from '../app/library.js';
@@ -32,7 +33,7 @@ export function renderTagChange(t: TagChange, c: Colouriser): string {
 }
 
 function authorsLine(p: PaperView): string {
-  const names = p.authors.map((a) => a.collective ?? [a.last, a.initials].filter(Boolean).join(' '));
+  const names = p.authors.map(shortAuthorName);
   return names.length > 6 ? `${names.slice(0, 6).join(', ')}, et al. (${names.length} authors)` : names.join(', ');
 }
 

@@ -1,3 +1,4 @@
+import { readCalendarDate } from '../../evidence/dates.js';
 import { agreementFromLibrary, conflictsFromLibrary, teamLog, type LogEntry } from '../../app/team.js';
 import { parseReviewerPair, type Agreement, type Conflict } from '../../evidence/agreement.js';
 import { renderAgreement, renderConflicts, renderLog } from '../../report/team-views.js';
@@ -8,12 +9,8 @@ import { parseLimit } from './papers.js';
 
 /** Parses a --since date, YYYY-MM-DD or YYYY/MM/DD, into YYYY-MM-DD; throws UsageError for anything else. */
 export function parseDay(input: string): string {
-  const m = /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(input.trim());
-  const day = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-  // Round-tripping through Date rejects 2025-02-30 and month 13.
-  if (!m || m[0].charAt(4) !== m[0].charAt(7) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
-    throw new UsageError(`--since takes a date as YYYY-MM-DD or YYYY/MM/DD, such as 2025-01-31, not '${input}'`);
-  }
+  const day = readCalendarDate(input);
+  if (day === null) throw new UsageError(`--since takes a date as YYYY-MM-DD or YYYY/MM/DD, such as 2025-01-31, not '${input}'`);
   return day;
 }
 
