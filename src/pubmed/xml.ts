@@ -168,6 +168,13 @@ const SKIPPED = [
   'ItemList',
   'CopyrightInformation',
   'Pagination',
+  // Small but frequent (4.4 qualifiers a record): mesh keeps descriptors only, dates only DateRevised.
+  'QualifierName',
+  'Identifier',
+  'DateCompleted',
+  'ArticleDate',
+  'ISSN',
+  'CitationSubset',
 ];
 
 // Indexed by the name's first character, so the common case (not skipped) costs one array read.
@@ -651,6 +658,62 @@ export function parseRecordXml(xml: string): Paper {
 
 type Phase = 'prolog' | 'body' | 'after';
 
+/**
+ * A record cut out of a byte stream but not parsed yet. `raw` holds the record's bytes one character per
+ * byte (a latin1 string): the markup PubMed records are split on is ASCII, so the cut is the same as on
+ * the decoded text, and the bytes need no UTF-8 decoding until `readByteRecord` reads them (on a worker
+ * thread, in src/app/import-pool.ts).
+ */
+export interface SplitRecord {
+  kind: 'record';
+  raw: string;
+  /** The record's 1-based position in the file, for error messages. */
+  ordinal: number;
+}
+
+/** What the byte splitter yields, in file order. */
+export type SplitItem = SourceItem | SplitRecord;
+
+/** Incremental like IncrementalParser, over latin1 strings of the file's bytes. */
+export interface IncrementalSplitter {
+  push(chunk: string): SplitItem[];
+  end(): SplitItem[];
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Reads a record the byte splitter cut out: the item createXmlParser yields for it, with the record's
+ * UTF-8 bytes as they will be stored (re-encoded only when the file's bytes were not valid UTF-8, which the
+ * text path stores with U+FFFD). Throws the ParseError createXmlParser would have thrown.
+ */
+export function readByteRecord(record: SplitRecord): { item: SourceItem; bytes: Uint8Array } {
+  // Unpooled buffers, each its own ArrayBuffer, so a worker can hand them over without a copy.
+  let bytes: Uint8Array = Buffer.allocUnsafeSlow(record.raw.length);
+  (bytes as Buffer).write(record.raw, 'latin1');
+  const raw = utf8.decode(bytes);
+  if (raw.includes('\uFFFD')) bytes = new TextEncoder().encode(raw);
+  const items: SourceItem[] = [];
+  emitRecord(raw, parseRecordTree(raw), record.ordinal, items);
+  return { item: items[0] as SourceItem, bytes };
+}
+
+/** A message built from latin1 text (the byte splitter's) as the UTF-8 text it stands for. */
+function fromLatin1(message: string): string {
+  return Buffer.from(message, 'latin1').toString('utf8');
+}
+
+function emitRecord(raw: string, tree: XmlElement | XmlSyntaxError, ordinal: number, items: SourceItem[]): void {
+  try {
+    if (tree instanceof XmlSyntaxError) throw tree;
+    const el = tree;
+    if (el.name === 'DeleteCitation') items.push({ kind: 'delete', pmids: deletedPmidsOf(el) });
+    else items.push({ kind: 'paper', paper: paperOf(el, raw) });
+  } catch (e) {
+    throw new ParseError(`record ${ordinal}${pmidHint(raw)}: ${describeError(e)}`);
+  }
+}
+
 class PubmedXmlSplitter implements IncrementalParser {
   /**
    * The text being scanned: the latest chunk, behind at most a short unconsumed tail of the one before.
@@ -676,26 +739,39 @@ class PubmedXmlSplitter implements IncrementalParser {
   private recIsRoot = false;
   private failure: ParseError | null = null;
 
+  /** With `bytes`, the input is latin1 strings of UTF-8 bytes and records are yielded unparsed (SplitRecord). */
+  constructor(private readonly bytes = false) {}
+
   push(chunk: string): SourceItem[] {
+    return this.pushItems(chunk) as SourceItem[];
+  }
+
+  pushItems(chunk: string): SplitItem[] {
     if (this.failure) throw this.failure;
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
-    const items: SourceItem[] = [];
+    const items: SplitItem[] = [];
     try {
       this.scan(items);
     } catch (e) {
-      this.failure = e instanceof ParseError ? e : new ParseError(describeError(e));
-      throw this.failure;
+      this.fail(e);
     }
     this.compact();
     return items;
   }
 
+  private fail(e: unknown): never {
+    const message = describeError(e);
+    this.failure = e instanceof ParseError && !this.bytes ? e : new ParseError(this.bytes ? fromLatin1(message) : message);
+    throw this.failure;
+  }
+
   end(): SourceItem[] {
-    const items = this.push('');
-    const fail = (message: string): never => {
-      this.failure = new ParseError(message);
-      throw this.failure;
-    };
+    return this.endItems() as SourceItem[];
+  }
+
+  endItems(): SplitItem[] {
+    const items = this.pushItems('');
+    const fail = (message: string): never => this.fail(new ParseError(message));
     if (this.inRecord) {
       const n = this.recordCount + 1;
       const hint = pmidHint(this.recPrefix + this.buf.slice(this.recStart));
@@ -731,7 +807,7 @@ class PubmedXmlSplitter implements IncrementalParser {
     }
   }
 
-  private scan(items: SourceItem[]): void {
+  private scan(items: SplitItem[]): void {
     const s = this.buf;
     const n = s.length;
     for (;;) {
@@ -807,7 +883,7 @@ class PubmedXmlSplitter implements IncrementalParser {
     return gt + 1;
   }
 
-  private startTag(s: string, lt: number, items: SourceItem[]): number {
+  private startTag(s: string, lt: number, items: SplitItem[]): number {
     let end: number;
     try {
       end = readStartTag(s, lt);
@@ -846,7 +922,7 @@ class PubmedXmlSplitter implements IncrementalParser {
     return end;
   }
 
-  private startRecord(s: string, lt: number, tagEnd: number, name: string, items: SourceItem[]): number {
+  private startRecord(s: string, lt: number, tagEnd: number, name: string, items: SplitItem[]): number {
     if (tagSelfClosing) {
       const raw = s.slice(lt, tagEnd);
       this.emit(raw, parseRecordTree(raw), items);
@@ -863,7 +939,7 @@ class PubmedXmlSplitter implements IncrementalParser {
   }
 
   /** Completes the current record if its end tag has arrived; false when more input is needed. */
-  private finishRecord(items: SourceItem[]): boolean {
+  private finishRecord(items: SplitItem[]): boolean {
     const s = this.buf;
     const endTag = this.recEndTag;
     let from = this.recSearch;
@@ -885,8 +961,18 @@ class PubmedXmlSplitter implements IncrementalParser {
       }
       let end = i + 1;
       let raw = this.recPrefix + s.slice(this.recStart, end);
+      // Without a comment or CDATA section in the record, the first end tag is the record's own.
+      const plain = !hasMarkupDeclaration(raw);
+      if (this.bytes && plain) {
+        this.inRecord = false;
+        this.recPrefix = '';
+        this.pos = end;
+        items.push({ kind: 'record', raw, ordinal: ++this.recordCount });
+        if (this.recIsRoot) this.phase = 'after';
+        return true;
+      }
       let tree = parseRecordTree(raw);
-      if (tree instanceof XmlSyntaxError && hasMarkupDeclaration(raw)) {
+      if (tree instanceof XmlSyntaxError && !plain) {
         // The candidate may sit inside a comment or CDATA section: find the real end by a careful scan.
         const full = this.recPrefix + s;
         const close = closeOutsideMarkup(full, this.recStart, endTag);
@@ -907,16 +993,10 @@ class PubmedXmlSplitter implements IncrementalParser {
     }
   }
 
-  private emit(raw: string, tree: XmlElement | XmlSyntaxError, items: SourceItem[]): void {
-    const ordinal = ++this.recordCount;
-    try {
-      if (tree instanceof XmlSyntaxError) throw tree;
-      const el = tree;
-      if (el.name === 'DeleteCitation') items.push({ kind: 'delete', pmids: deletedPmidsOf(el) });
-      else items.push({ kind: 'paper', paper: paperOf(el, raw) });
-    } catch (e) {
-      throw new ParseError(`record ${ordinal}${pmidHint(raw)}: ${describeError(e)}`);
-    }
+  private emit(raw: string, tree: XmlElement | XmlSyntaxError, items: SplitItem[]): void {
+    // The byte splitter only finds where records end; readByteRecord reads them from their decoded text.
+    if (this.bytes) items.push({ kind: 'record', raw, ordinal: ++this.recordCount });
+    else emitRecord(raw, tree, ++this.recordCount, items as SourceItem[]);
   }
 }
 
@@ -977,4 +1057,14 @@ function closeOutsideMarkup(s: string, from: number, endTag: string): number {
  */
 export function createXmlParser(): IncrementalParser {
   return new PubmedXmlSplitter();
+}
+
+/**
+ * The same stream parser over the file's bytes (fed as latin1 strings, after any BOM), leaving the reading
+ * of each record to `readByteRecord`: the records come out in the same order, and reading each gives
+ * exactly what createXmlParser yields from the decoded text.
+ */
+export function createXmlByteSplitter(): IncrementalSplitter {
+  const splitter = new PubmedXmlSplitter(true);
+  return { push: (chunk) => splitter.pushItems(chunk), end: () => splitter.endItems() };
 }
