@@ -74,8 +74,8 @@ export function rowToPaper(row: PaperRow): StoredPaper {
   };
 }
 
-/** Hash of a record's source text: the same record imported twice hashes the same. */
-export function hashRecord(raw: string): string {
+/** Hash of a record's source text (of its UTF-8 bytes): the same record imported twice hashes the same. */
+export function hashRecord(raw: string | Uint8Array): string {
   return createHash('sha1').update(raw).digest('hex');
 }
 
@@ -96,6 +96,64 @@ export function shouldReplace(
   return !(stored.rawFormat === 'pubmed-xml' && incoming.rawFormat === 'medline');
 }
 
+/** A paper as the papers table's columns: what `upsertRow` stores. */
+export interface PaperParams {
+  pmid: number;
+  type: Paper['type'];
+  title: string | null;
+  abstract: string | null;
+  authors: string;
+  journal: string | null;
+  journal_abbrev: string | null;
+  year: number | null;
+  pub_date: string | null;
+  doi: string | null;
+  pmcid: string | null;
+  publication_types: string;
+  mesh: string;
+  keywords: string;
+  language: string | null;
+  retracted: 0 | 1;
+  links: string;
+  date_revised: string | null;
+  entrez_date: string | null;
+  /** The record's text, or its UTF-8 bytes (stored as the same text: see the statements' CAST). */
+  raw: string | Uint8Array;
+  raw_format: RawFormat;
+  content_hash: string;
+}
+
+/**
+ * Turns a parsed paper into column values (pure, and heavy enough to be worth doing off the main thread).
+ * `raw` may be the record's UTF-8 bytes instead of its text: stored and hashed the same.
+ */
+export function paperParams(paper: Paper, raw: string | Uint8Array = paper.raw): PaperParams {
+  return {
+    pmid: paper.pmid,
+    type: paper.type,
+    title: paper.title,
+    abstract: paper.abstract,
+    authors: JSON.stringify(paper.authors),
+    journal: paper.journal,
+    journal_abbrev: paper.journalAbbrev,
+    year: paper.year,
+    pub_date: paper.pubDate,
+    doi: paper.doi,
+    pmcid: paper.pmcid,
+    publication_types: JSON.stringify(paper.publicationTypes),
+    mesh: JSON.stringify(paper.mesh),
+    keywords: JSON.stringify(paper.keywords),
+    language: paper.language,
+    retracted: paper.retracted ? 1 : 0,
+    links: JSON.stringify(paper.links),
+    date_revised: paper.dateRevised,
+    entrez_date: paper.entrezDate,
+    raw,
+    raw_format: paper.rawFormat,
+    content_hash: hashRecord(raw),
+  };
+}
+
 /** Prepared statements over the papers table for one open database. */
 export class PaperStore {
   private readonly getStmt;
@@ -112,13 +170,13 @@ export class PaperStore {
     );
     const values = `@pmid, @type, @title, @abstract, @authors, @journal, @journal_abbrev, @year, @pub_date,
       @doi, @pmcid, @publication_types, @mesh, @keywords, @language, @retracted, @links, @date_revised,
-      @entrez_date, @raw, @raw_format, @content_hash, NULL, @now, @now`;
+      @entrez_date, CAST(@raw AS TEXT), @raw_format, @content_hash, NULL, @now, @now`;
     this.insertStmt = db.prepare(`INSERT INTO papers (${COLUMNS}) VALUES (${values})`);
     this.updateStmt = db.prepare(`UPDATE papers SET type = @type, title = @title, abstract = @abstract,
       authors = @authors, journal = @journal, journal_abbrev = @journal_abbrev, year = @year,
       pub_date = @pub_date, doi = @doi, pmcid = @pmcid, publication_types = @publication_types, mesh = @mesh,
       keywords = @keywords, language = @language, retracted = @retracted, links = @links,
-      date_revised = @date_revised, entrez_date = @entrez_date, raw = @raw, raw_format = @raw_format,
+      date_revised = @date_revised, entrez_date = @entrez_date, raw = CAST(@raw AS TEXT), raw_format = @raw_format,
       content_hash = @content_hash, deleted_at = NULL, updated_at = @now WHERE pmid = @pmid`);
     this.deleteStmt = db.prepare(
       'UPDATE papers SET deleted_at = @now, updated_at = @now WHERE pmid = @pmid AND deleted_at IS NULL',
@@ -135,50 +193,31 @@ export class PaperStore {
 
   /** Stores one record (call inside a transaction for speed); returns what happened. */
   upsert(paper: Paper, now: string, source: string): UpsertOutcome {
-    const hash = hashRecord(paper.raw);
-    const head = this.headStmt.get(paper.pmid) as
+    return this.upsertRow(paperParams(paper), now, source);
+  }
+
+  /** Stores one record given as column values (see paperParams); returns what happened. */
+  upsertRow(row: PaperParams, now: string, source: string): UpsertOutcome {
+    const hash = row.content_hash;
+    const head = this.headStmt.get(row.pmid) as
       | { date_revised: string | null; raw_format: RawFormat; content_hash: string; deleted_at: string | null; retracted: number }
       | undefined;
-    const params = {
-      pmid: paper.pmid,
-      type: paper.type,
-      title: paper.title,
-      abstract: paper.abstract,
-      authors: JSON.stringify(paper.authors),
-      journal: paper.journal,
-      journal_abbrev: paper.journalAbbrev,
-      year: paper.year,
-      pub_date: paper.pubDate,
-      doi: paper.doi,
-      pmcid: paper.pmcid,
-      publication_types: JSON.stringify(paper.publicationTypes),
-      mesh: JSON.stringify(paper.mesh),
-      keywords: JSON.stringify(paper.keywords),
-      language: paper.language,
-      retracted: paper.retracted ? 1 : 0,
-      links: JSON.stringify(paper.links),
-      date_revised: paper.dateRevised,
-      entrez_date: paper.entrezDate,
-      raw: paper.raw,
-      raw_format: paper.rawFormat,
-      content_hash: hash,
-      now,
-    };
+    const params = { ...row, now };
     if (!head) {
       this.insertStmt.run(params);
       return 'added';
     }
     const replace = shouldReplace(
       { dateRevised: head.date_revised, rawFormat: head.raw_format, hash: head.content_hash, deleted: head.deleted_at !== null },
-      { dateRevised: paper.dateRevised, rawFormat: paper.rawFormat, hash },
+      { dateRevised: row.date_revised, rawFormat: row.raw_format, hash },
     );
     if (!replace) return 'unchanged';
     this.updateStmt.run(params);
-    if (head.retracted === 0 && paper.retracted) {
-      this.historyStmt.run({ at: now, action: 'paper-retracted', pmid: paper.pmid, old: 'false', new: 'true', note: source });
+    if (head.retracted === 0 && row.retracted === 1) {
+      this.historyStmt.run({ at: now, action: 'paper-retracted', pmid: row.pmid, old: 'false', new: 'true', note: source });
     }
     if (head.deleted_at !== null) {
-      this.historyStmt.run({ at: now, action: 'paper-restored', pmid: paper.pmid, old: head.deleted_at, new: null, note: source });
+      this.historyStmt.run({ at: now, action: 'paper-restored', pmid: row.pmid, old: head.deleted_at, new: null, note: source });
     }
     return 'updated';
   }
