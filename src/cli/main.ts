@@ -39,6 +39,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .command('import')
     .description('import PubMed XML (efetch, NLM baseline/update, .gz too) or MEDLINE text files; one transaction per file')
     .argument('<file...>', "files to import ('-' reads standard input)")
+    .option('--threads <n>', 'threads that read records beside the one writing the library, 0 for none (default: one per extra core, up to 4)')
     .addOption(json())
     .action((files: string[], o) => run(async (ctx) => {
       const { importCommand } = await import('./commands/import.js');

@@ -114,3 +114,23 @@ describe('importFiles', () => {
     expect((await importFiles(db, [renamed], now)).added).toBe(2);
   });
 });
+
+describe('importFiles split on bytes (the threaded path)', () => {
+  it('stores what the text parser stores, with the records read on the main thread until the pool would start', async () => {
+    const files = fs
+      .readdirSync(fixture('efetch'))
+      .filter((f) => /\.xml(\.gz)?$/.test(f))
+      .map((f) => fixture(`efetch/${f}`));
+    const rows = (db: ReturnType<typeof openLibrary>): unknown[] =>
+      db.prepare('SELECT *, typeof(raw) AS raw_type FROM papers ORDER BY pmid').all();
+    const text = openLibrary(':memory:');
+    const bytes = openLibrary(':memory:');
+    const a = await importFiles(text, files, now);
+    // `after` past the end of every file: no worker thread starts, the main thread reads each record itself.
+    const b = await importFiles(bytes, files, now, undefined, { threads: 1, after: Number.POSITIVE_INFINITY });
+    expect(a.failed).toBe(0);
+    expect(b).toEqual(a);
+    expect(rows(bytes)).toEqual(rows(text));
+    expect(count(bytes)).toBeGreaterThan(200);
+  });
+});

@@ -1,15 +1,34 @@
-import { importFiles, type ImportSummary } from '../../app/import.js';
+import { importFiles, type ImportSummary, type ImportThreads } from '../../app/import.js';
+import { UsageError } from '../../errors.js';
 import { renderImportSummary } from '../../report/views.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
 /** `claimwatch import FILE...`: returns the summary; exit 1 when any file failed. */
-export async function importCommand(ctx: Context, files: string[], opts: { json?: boolean }): Promise<{ summary: ImportSummary; exitCode: number }> {
+/** Files with fewer records than this are read on the main thread unless --threads is given. */
+const THREADS_AFTER = 2000;
+
+/** --threads: a whole number from 0 to 16; by default one per core, for big files only. */
+async function parseThreads(v: string | undefined): Promise<ImportThreads> {
+  if (v === undefined) {
+    const { defaultThreads } = await import('../../app/import-pool.js');
+    return { threads: defaultThreads(), after: THREADS_AFTER };
+  }
+  if (!/^[0-9]+$/.test(v) || Number(v) > 16) throw new UsageError(`--threads takes a whole number from 0 to 16, not '${v}'`);
+  return { threads: Number(v), after: 0 };
+}
+
+export async function importCommand(
+  ctx: Context,
+  files: string[],
+  opts: { json?: boolean; threads?: string },
+): Promise<{ summary: ImportSummary; exitCode: number }> {
+  const threads = await parseThreads(opts.threads);
   // Progress goes to stderr, and only when a person is watching.
   const progress = ctx.io.stderrIsTTY
     ? (file: string, n: number): void => ctx.io.progress(`importing ${file}: ${n.toLocaleString('en')} records`)
     : undefined;
-  const summary = await withLibrary(ctx, (db) => importFiles(db, files, ctx.io.now, progress));
+  const summary = await withLibrary(ctx, (db) => importFiles(db, files, ctx.io.now, progress, threads));
   if (progress) ctx.io.progress('');
   for (const f of summary.files) if (!f.ok) ctx.io.stderr(`Error: ${f.file}: ${f.error} (nothing from this file was imported)`);
   if (opts.json) printJson(ctx.io, summary);

@@ -1,0 +1,13 @@
+// Reading one record the byte splitter cut out, into what the store writes: shared by the import's worker
+// threads and its main thread (which reads the first records itself, and all of them without threads).
+import { readByteRecord, type SplitRecord } from '../pubmed/xml.js';
+import { paperParams, type PaperParams } from '../store/papers.js';
+
+/** A record read into column values (the raw text as UTF-8 bytes), or a deletion. */
+export type ParsedItem = { kind: 'paper'; row: PaperParams } | { kind: 'delete'; pmids: number[] };
+
+/** Throws the record's ParseError, as the text parser would. */
+export function readRecord(record: SplitRecord): ParsedItem {
+  const { item, bytes } = readByteRecord(record);
+  return item.kind === 'delete' ? item : { kind: 'paper', row: paperParams(item.paper, bytes) };
+}

@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli, tempDir } from '../helpers.js';
+
+// `import --threads N` splits PubMed XML on its bytes and reads the records on N worker threads; with
+// --threads 0 the text parser reads them on the main thread. Both must leave exactly the same library.
+
+const EFETCH = path.join(FIXTURES, 'efetch');
+const xmlFixtures = fs
+  .readdirSync(EFETCH)
+  .filter((f) => f.endsWith('.xml') || f.endsWith('.xml.gz'))
+  .map((f) => path.join(EFETCH, f));
+
+const clock = (v: unknown): unknown => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? 'a time' : v);
+
+/** Every stored fact except the import's own clock: papers, history, imports. */
+function dump(db: string): unknown {
+  const d = new Database(db);
+  try {
+    return {
+      papers: d
+        .prepare(
+          `SELECT pmid, type, title, abstract, authors, journal, journal_abbrev, year, pub_date, doi, pmcid,
+             publication_types, mesh, keywords, language, retracted, links, date_revised, entrez_date, raw,
+             typeof(raw) AS raw_type, raw_format, content_hash, deleted_at IS NULL AS live
+           FROM papers ORDER BY pmid`,
+        )
+        .all(),
+      // Deletion and restoration values are times of imports, which differ between the two libraries.
+      history: (d.prepare('SELECT actor, action, pmid, old_value, new_value, note FROM history WHERE pmid IS NOT NULL ORDER BY id').all() as Record<string, unknown>[]).map(
+        (h) => ({ ...h, old_value: clock(h.old_value), new_value: clock(h.new_value) }),
+      ),
+      imports: d.prepare('SELECT file, format, added, updated, unchanged, deleted FROM imports ORDER BY id').all(),
+    };
+  } finally {
+    d.close();
+  }
+}
+
+/** Imports the files with the given thread count into a new library; returns the outcome and the library. */
+function importWith(threads: number, files: string[], dir: string): { code: number; stdout: string; stderr: string; db: string } {
+  const db = path.join(dir, `lib-${threads}-${Math.random().toString(36).slice(2)}.db`);
+  const r = runCli(['import', '--threads', String(threads), '--json', ...files], { db });
+  return { ...r, db };
+}
+
+/** The records of a real fixture, as text, to build files with the edge cases the splitter must handle. */
+function records(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(/<PubmedArticle>[\s\S]*?<\/PubmedArticle>/g)].map((m) => m[0]);
+}
+
+describe('import on worker threads', () => {
+  it('stores exactly what the single-threaded import stores, fixture by fixture and all together', () => {
+    const dir = tempDir();
+    const one = importWith(0, xmlFixtures, dir);
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout).added).toBeGreaterThan(200);
+    for (const threads of [1, 2]) {
+      const many = importWith(threads, xmlFixtures, dir);
+      expect(many.code).toBe(0);
+      expect(JSON.parse(many.stdout)).toEqual(JSON.parse(one.stdout));
+      expect(dump(many.db)).toEqual(dump(one.db));
+    }
+    // Every raw record is stored as text, and re-importing on threads finds them all unchanged.
+    const again = runCli(['import', '--threads', '1', '--json', ...xmlFixtures], { db: one.db });
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, updated: 0, failed: 0 });
+  });
+
+  it('agrees on the splitter edge cases: BOM, comments and CDATA holding end tags, deletions, bad UTF-8, gzip', () => {
+    const dir = tempDir();
+    const recs = records(path.join(EFETCH, 'julielab__pubmed18n0740_7_eval_files.xml'));
+    expect(recs.length).toBeGreaterThan(10);
+    // A comment inside a record that holds its end tag: only a careful scan finds the real end.
+    const tricky = (recs[1] as string).replace('<MedlineCitation', '<!-- </PubmedArticle> --><MedlineCitation');
+    const cdata = (recs[2] as string).replace('</ArticleTitle>', '<![CDATA[ a </PubmedArticle> in CDATA ]]></ArticleTitle>');
+    const deleted = /<PMID[^>]*>(\d+)</.exec(recs[0] as string)?.[1];
+    const body = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">',
+      '<PubmedArticleSet>',
+      '<!-- a comment between records: </PubmedArticle> -->',
+      ...recs.slice(0, 1),
+      tricky,
+      cdata,
+      `<DeleteCitation><PMID Version="1">${deleted}</PMID></DeleteCitation>`,
+      ...recs.slice(3),
+      '</PubmedArticleSet>',
+      '',
+    ].join('\n');
+    const bom = path.join(dir, 'bom.xml');
+    fs.writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body, 'utf8')]));
+    // A byte that is not UTF-8 inside an abstract: both paths store U+FFFD in its place.
+    const bad = path.join(dir, 'bad-utf8.xml');
+    const at = body.indexOf('<AbstractText') + 40;
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from(body.slice(0, at), 'utf8'), Buffer.from([0xff, 0xc3]), Buffer.from(body.slice(at), 'utf8')]));
+    const gz = path.join(dir, 'bom.xml.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(bom)));
+
+    for (const files of [[bom], [bad], [gz], [bom, bad]]) {
+      const one = importWith(0, files, dir);
+      const many = importWith(1, files, dir);
+      expect(one.code).toBe(0);
+      expect(many.code).toBe(0);
+      expect(JSON.parse(many.stdout)).toEqual(JSON.parse(one.stdout));
+      expect(dump(many.db)).toEqual(dump(one.db));
+    }
+    const summary = JSON.parse(importWith(1, [bom], dir).stdout);
+    expect(summary).toMatchObject({ added: recs.length, deleted: 1, failed: 0 });
+    const stored = new Database(importWith(1, [bad], dir).db);
+    const raws = stored.prepare("SELECT count(*) AS n FROM papers WHERE raw LIKE '%' || char(65533) || '%'").get();
+    stored.close();
+    expect(raws).toEqual({ n: 1 });
+  });
+
+  it('fails a broken file with the same message, the first failure in the file winning, and stores none of it', () => {
+    const dir = tempDir();
+    const recs = records(path.join(EFETCH, 'julielab__pubmed18n0740_7_eval_files.xml'));
+    const head = '<?xml version="1.0"?>\n<PubmedArticleSet>\n';
+    const cases: Record<string, string> = {
+      // A record that is not well-formed, and later the file is cut off: the record's error comes first.
+      'broken-record.xml': head + recs.slice(0, 5).join('\n') + '\n' + (recs[5] as string).replace('</ArticleTitle>', '') + '\n' + recs.slice(6).join('\n'),
+      'truncated.xml': head + recs.slice(0, 4).join('\n') + '\n' + (recs[4] as string).slice(0, 3000),
+      // Text after the root, with non-ASCII characters the error message quotes.
+      'trailing.xml': head + recs.slice(0, 3).join('\n') + '\n</PubmedArticleSet>\nrésumé façade\n',
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      const one = importWith(0, [file], dir);
+      const many = importWith(1, [file], dir);
+      expect(one.code).toBe(1);
+      expect(many.code).toBe(1);
+      expect(many.stderr).toBe(one.stderr);
+      expect(JSON.parse(many.stdout)).toEqual(JSON.parse(one.stdout));
+      expect(dump(many.db)).toEqual(dump(one.db));
+      expect((dump(many.db) as { papers: unknown[] }).papers).toEqual([]);
+    }
+    expect(importWith(1, [path.join(dir, 'broken-record.xml')], dir).stderr).toMatch(/record 6 \(PMID \d+\)/);
+    expect(importWith(1, [path.join(dir, 'trailing.xml')], dir).stderr).toContain('résumé');
+  });
+
+  it('leaves the library in WAL mode, and imports in WAL when another connection holds the library open', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'lib.db');
+    const file = path.join(EFETCH, 'julielab__pubmedsample18n0001.xml.gz');
+    expect(runCli(['claims'], { db }).code).toBe(0);
+    const other = new Database(db);
+    other.prepare('SELECT count(*) FROM papers').get();
+    try {
+      // The rollback journal needs the library to itself; with a reader open the import still completes.
+      const r = runCli(['import', '--json', file], { db });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).added).toBe(177);
+    } finally {
+      other.close();
+    }
+    const r = runCli(['import', '--json', path.join(EFETCH, 'julielab__pubmed18n0740_7_eval_files.xml')], { db });
+    expect(r.code).toBe(0);
+    const check = new Database(db);
+    expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+    expect(fs.existsSync(`${db}-journal`)).toBe(false);
+  });
+
+  it('refuses a bad --threads in one line with exit 2, creating no library', () => {
+    const dir = tempDir();
+    for (const bad of ['-1', 'two', '1.5', '17']) {
+      const db = path.join(dir, `bad-${bad}.db`);
+      const r = runCli(['import', '--threads', bad, path.join(EFETCH, 'biopython__pubmed1.xml')], { db });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('--threads takes a whole number from 0 to 16');
+      expect(fs.existsSync(db)).toBe(false);
+    }
+  });
+});
