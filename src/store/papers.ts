@@ -123,6 +123,15 @@ export interface PaperParams {
   content_hash: string;
 }
 
+/** The columns a PaperParams fills, in the order the statements bind them. */
+const PARAM_COLUMNS = [
+  'pmid', 'type', 'title', 'abstract', 'authors', 'journal', 'journal_abbrev', 'year', 'pub_date', 'doi', 'pmcid',
+  'publication_types', 'mesh', 'keywords', 'language', 'retracted', 'links', 'date_revised', 'entrez_date', 'raw',
+  'raw_format', 'content_hash',
+] as const satisfies readonly (keyof PaperParams)[];
+type ParamColumn = (typeof PARAM_COLUMNS)[number];
+const SET_COLUMNS = PARAM_COLUMNS.filter((c) => c !== 'pmid');
+
 /**
  * Turns a parsed paper into column values (pure, and heavy enough to be worth doing off the main thread).
  * `raw` may be the record's UTF-8 bytes instead of its text: stored and hashed the same.
@@ -168,16 +177,16 @@ export class PaperStore {
     this.headStmt = db.prepare(
       'SELECT date_revised, raw_format, content_hash, deleted_at, retracted FROM papers WHERE pmid = ?',
     );
-    const values = `@pmid, @type, @title, @abstract, @authors, @journal, @journal_abbrev, @year, @pub_date,
-      @doi, @pmcid, @publication_types, @mesh, @keywords, @language, @retracted, @links, @date_revised,
-      @entrez_date, CAST(@raw AS TEXT), @raw_format, @content_hash, NULL, @now, @now`;
-    this.insertStmt = db.prepare(`INSERT INTO papers (${COLUMNS}) VALUES (${values})`);
-    this.updateStmt = db.prepare(`UPDATE papers SET type = @type, title = @title, abstract = @abstract,
-      authors = @authors, journal = @journal, journal_abbrev = @journal_abbrev, year = @year,
-      pub_date = @pub_date, doi = @doi, pmcid = @pmcid, publication_types = @publication_types, mesh = @mesh,
-      keywords = @keywords, language = @language, retracted = @retracted, links = @links,
-      date_revised = @date_revised, entrez_date = @entrez_date, raw = CAST(@raw AS TEXT), raw_format = @raw_format,
-      content_hash = @content_hash, deleted_at = NULL, updated_at = @now WHERE pmid = @pmid`);
+    // Positional parameters: binding 23 named ones cost a third of the insert loop of a bulk import.
+    const cast = (c: ParamColumn): string => (c === 'raw' ? 'CAST(? AS TEXT)' : '?');
+    this.insertStmt = db.prepare(
+      `INSERT INTO papers (${PARAM_COLUMNS.join(', ')}, deleted_at, added_at, updated_at)
+       VALUES (${PARAM_COLUMNS.map(cast).join(', ')}, NULL, ?, ?)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE papers SET ${SET_COLUMNS.map((c) => `${c} = ${cast(c)}`).join(', ')}, deleted_at = NULL, updated_at = ?
+       WHERE pmid = ?`,
+    );
     this.deleteStmt = db.prepare(
       'UPDATE papers SET deleted_at = @now, updated_at = @now WHERE pmid = @pmid AND deleted_at IS NULL',
     );
@@ -202,9 +211,8 @@ export class PaperStore {
     const head = this.headStmt.get(row.pmid) as
       | { date_revised: string | null; raw_format: RawFormat; content_hash: string; deleted_at: string | null; retracted: number }
       | undefined;
-    const params = { ...row, now };
     if (!head) {
-      this.insertStmt.run(params);
+      this.insertStmt.run(...PARAM_COLUMNS.map((c) => row[c]), now, now);
       return 'added';
     }
     const replace = shouldReplace(
@@ -212,7 +220,7 @@ export class PaperStore {
       { dateRevised: row.date_revised, rawFormat: row.raw_format, hash },
     );
     if (!replace) return 'unchanged';
-    this.updateStmt.run(params);
+    this.updateStmt.run(...SET_COLUMNS.map((c) => row[c]), now, row.pmid);
     if (head.retracted === 0 && row.retracted === 1) {
       this.historyStmt.run({ at: now, action: 'paper-retracted', pmid: row.pmid, old: 'false', new: 'true', note: source });
     }
