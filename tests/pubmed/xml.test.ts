@@ -308,6 +308,30 @@ describe('field values on real records', () => {
     expect(parseRecordXml(stripped).doi).toBeNull();
   });
 
+  it('skips a ReferenceList holding a nested ReferenceList as a whole, whatever its depth', () => {
+    const [paper] = parseFixture('efetch/metapub/35123456.xml');
+    const { raw: _raw, ...fields } = paper!;
+    // The DTD lets ReferenceList nest (a titled sub-list); the skip must end at the outer end tag.
+    const nested = paper!.raw.replace(
+      /(<ReferenceList>)([^]*?<\/Reference>)/,
+      '$1<ReferenceList><Title>Sub-list</Title><ReferenceList>$2</ReferenceList></ReferenceList>',
+    );
+    expect(nested.match(/<ReferenceList>/g)).toHaveLength(3);
+    const { raw: _nestedRaw, ...again } = parseRecordXml(nested);
+    expect(again).toEqual(fields);
+    // An unclosed nested list is not skipped past the record's end: the record is reported, not misread.
+    expect(() => parseRecordXml(paper!.raw.replace('<ReferenceList>', '<ReferenceList><ReferenceList>'))).toThrow(ParseError);
+  });
+
+  it('collapses every whitespace run to one space and trims, leaving single spaces as they are', () => {
+    const [paper] = parseFixture('efetch/metapub/35123456.xml');
+    const title = ' \n Tabs\tand  runs,\r\nlines \n\t and single spaces in a title longer than sixty-four characters \t';
+    const raw = paper!.raw.replace(/<ArticleTitle>[^]*?<\/ArticleTitle>/, `<ArticleTitle>${title}</ArticleTitle>`);
+    expect(parseRecordXml(raw).title).toBe('Tabs and runs, lines and single spaces in a title longer than sixty-four characters');
+    const short = paper!.raw.replace(/<ArticleTitle>[^]*?<\/ArticleTitle>/, '<ArticleTitle>a  b\tc</ArticleTitle>');
+    expect(parseRecordXml(short).title).toBe('a b c');
+  });
+
   it('reads links, dates and retraction on a retracted publication', () => {
     const [p] = parseFixture('efetch/retractobot__pubmed_retracted_publication.xml');
     expect(p!.retracted).toBe(true);
