@@ -103,6 +103,37 @@ export const STDIN = '-';
 
 class ImportFailure extends Error {}
 
+/** Records between two early flushes of the library file (see flushAhead). */
+const FLUSH_EVERY = 5000;
+
+/**
+ * Starts writing the library's new pages to disk while the import goes on, instead of all at the commit:
+ * the kernel holds back writeback until a tenth of memory is dirty, so the commit's fsync of a 1.5 GB
+ * import waited about a second for the whole file. fdatasync runs on libuv's thread pool; it changes
+ * nothing SQLite relies on (it only makes data durable sooner). At most one runs at a time.
+ */
+function flushAhead(db: Db): { kick: () => void; close: () => Promise<void> } {
+  let fd: number | null = null;
+  let running: Promise<void> | null = null;
+  try {
+    if (db.name !== ':memory:') fd = fs.openSync(db.name, 'r');
+  } catch {
+    fd = null;
+  }
+  return {
+    kick: () => {
+      if (fd === null || running) return;
+      const f = fd;
+      running = new Promise<void>((resolve) => fs.fdatasync(f, () => resolve())).then(() => void (running = null));
+    },
+    close: async () => {
+      await running;
+      if (fd !== null) fs.closeSync(fd);
+      fd = null;
+    },
+  };
+}
+
 /** How `import` spreads the reading of records over threads. */
 export interface ImportThreads {
   /** The worker threads to read records on; none (the default) reads them on the main thread. */
@@ -152,9 +183,11 @@ export async function importFile(
   let items = 0;
   let seen = 0;
   const at = now();
+  const flushing = flushAhead(db);
   const count = (): void => {
     items++;
     if (onProgress && items % 1000 === 0) onProgress(label, items);
+    if (items % FLUSH_EVERY === 0) flushing.kick();
   };
   const deleteAll = (pmids: number[]): void => {
     for (const pmid of pmids) if (store.markDeleted(pmid, at, source)) result.deleted++;
@@ -275,6 +308,7 @@ export async function importFile(
       `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(file === STDIN ? label : path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
+    await flushing.close();
     db.exec('COMMIT');
     result.ok = true;
   } catch (e) {
@@ -284,6 +318,7 @@ export async function importFile(
     result.error = (e as Error).message;
     // Let the threads finish what they hold so nothing is left half-answered for the next file.
     await Promise.all(queue.map((slot) => slot.done));
+    await flushing.close();
   }
   return result;
 }
