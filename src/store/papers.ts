@@ -96,32 +96,12 @@ export function shouldReplace(
   return !(stored.rawFormat === 'pubmed-xml' && incoming.rawFormat === 'medline');
 }
 
-/** A paper as the papers table's columns: what `upsertRow` stores. */
-export interface PaperParams {
-  pmid: number;
-  type: Paper['type'];
-  title: string | null;
-  abstract: string | null;
-  authors: string;
-  journal: string | null;
-  journal_abbrev: string | null;
-  year: number | null;
-  pub_date: string | null;
-  doi: string | null;
-  pmcid: string | null;
-  publication_types: string;
-  mesh: string;
-  keywords: string;
-  language: string | null;
+/** A paper as the papers table's columns: what `upsertRow` stores (the row less what the library adds). */
+export type PaperParams = Omit<PaperRow, 'raw' | 'retracted' | 'deleted_at' | 'added_at' | 'updated_at'> & {
   retracted: 0 | 1;
-  links: string;
-  date_revised: string | null;
-  entrez_date: string | null;
   /** The record's text, or its UTF-8 bytes (stored as the same text: see the statements' CAST). */
   raw: string | Uint8Array;
-  raw_format: RawFormat;
-  content_hash: string;
-}
+};
 
 /** The columns a PaperParams fills, in the order the statements bind them. */
 const PARAM_COLUMNS = [
