@@ -4,37 +4,22 @@
 // and claimwatch's speed as a fraction of xtract's. The corpus (real records repeated with new PMIDs,
 // ../shared/tools/make_bench_corpus.py) is built once under /tmp/claimwatch-bench-corpus/ and reused.
 // Usage: node bench/import-xtract.mjs [--records 100000] [--runs 3] [--json]   (after npm run build)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchCorpus, option, ROOT } from './common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = ROOT;
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const opt = (name, dflt) => option(args, name, dflt);
 const records = Number(opt('records', '100000'));
 const runs = Number(opt('runs', '3'));
 const asJson = args.includes('--json');
 const XTRACT = opt('xtract', '/usr/bin/xtract');
 const log = (s) => (asJson ? process.stderr : process.stdout).write(`${s}\n`);
 
-const corpusDir = '/tmp/claimwatch-bench-corpus';
-fs.mkdirSync(corpusDir, { recursive: true });
-/** The corpus file, built once (through a temporary name, so an interrupted build is not reused). */
-function corpus(ext) {
-  const file = path.join(corpusDir, `corpus-${records}.${ext}`);
-  if (!fs.existsSync(file)) {
-    const tmp = path.join(corpusDir, `.tmp-${process.pid}-corpus-${records}.${ext}`);
-    log(`building ${file} ...`);
-    execFileSync('python3', [path.join(root, '..', 'shared', 'tools', 'make_bench_corpus.py'), '--records', String(records), '--out', tmp], { stdio: ['ignore', 'ignore', 'inherit'] });
-    fs.renameSync(tmp, file);
-  }
-  return file;
-}
+const corpus = (ext) => benchCorpus(records, ext, log);
 
 /** Runs a command under GNU time; returns wall seconds and peak RSS in MiB, checking its output. */
 function timed(cmd, argv, check, env = process.env) {
@@ -64,18 +49,19 @@ engines.push({ name: 'xtract -strict -compress (.xml)', file: plain, run: () =>
     const lines = out.split('\n').filter(Boolean).length;
     if (lines !== records) throw new Error(`xtract printed ${lines} lines, expected ${records}`);
   }) });
-const variants = [['.xml', plain, {}], ['.xml.gz', gz, {}]];
-for (const [label, file, extraEnv] of variants) {
+// The default (records read on a worker thread) on both files, and the single-threaded path for scale.
+const variants = [['.xml', plain, []], ['.xml.gz', gz, []], ['.xml, --threads 0', plain, ['--threads', '0']]];
+for (const [label, file, extraArgs] of variants) {
   engines.push({ name: `claimwatch import (${label})`, file, run: (i) => {
     const db = path.join(work, `run-${i}.db`);
-    for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true });
     try {
-      return timed(process.execPath, [path.join(root, 'bin', 'claimwatch.js'), '--db', db, 'import', file, '--json'], (out) => {
+      return timed(process.execPath, [path.join(root, 'bin', 'claimwatch.js'), '--db', db, 'import', ...extraArgs, file, '--json'], (out) => {
         const s = JSON.parse(out);
         if (s.added !== records || s.failed !== 0) throw new Error(`claimwatch: expected ${records} added, got ${out.slice(0, 500)}`);
-      }, { ...process.env, ...extraEnv });
+      });
     } finally {
-      for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+      for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true });
     }
   } });
 }

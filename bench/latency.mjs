@@ -14,20 +14,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchCorpus, CORPUS_DIR, option, ROOT } from './common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = ROOT;
 const BIN = path.join(root, 'bin', 'claimwatch.js');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const opt = (name, dflt) => option(args, name, dflt);
 const runs = Number(opt('runs', '5'));
 const papers = Number(opt('papers', '100000'));
 const tagCount = Number(opt('tags', '20000'));
 const asJson = args.includes('--json');
-const DIR = '/tmp/claimwatch-bench-corpus';
+const DIR = CORPUS_DIR;
 const FIRST_PMID = 90000001; // make_bench_corpus.py's default
 const log = (s) => process.stderr.write(`${s}\n`);
 
@@ -42,15 +39,7 @@ function cli(argv, env = {}) {
   return { secs, stdout: r.stdout };
 }
 
-function ensureCorpus() {
-  const file = path.join(DIR, `corpus-${papers}.xml`);
-  if (fs.existsSync(file)) return file;
-  const tmp = path.join(DIR, `corpus-${papers}.building-${process.pid}.xml`);
-  log(`building ${file} (${papers} records) ...`);
-  execFileSync('python3', [path.join(root, '..', 'shared', 'tools', 'make_bench_corpus.py'), '--records', String(papers), '--out', tmp], { stdio: ['ignore', 'ignore', 'inherit'] });
-  fs.renameSync(tmp, file);
-  return file;
-}
+const ensureCorpus = () => benchCorpus(papers, 'xml', log);
 
 /** Deterministic PRNG (mulberry32) so every build of the library gets the same tags. */
 function prng(seed) {

@@ -1,0 +1,30 @@
+// What the benchmark scripts share: the repository root, their --name value options, and the corpus of
+// real PubMed records repeated with new PMIDs (../shared/tools/make_bench_corpus.py), built once per size
+// under /tmp/claimwatch-bench-corpus/ and reused.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CORPUS_DIR = '/tmp/claimwatch-bench-corpus';
+
+/** The value after --name on the command line, or the default. */
+export function option(args, name, dflt) {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+}
+
+/** corpus-<records>.<ext> (xml or xml.gz), built through a temporary name so an interrupted build is not reused. */
+export function benchCorpus(records, ext, log) {
+  fs.mkdirSync(CORPUS_DIR, { recursive: true });
+  const file = path.join(CORPUS_DIR, `corpus-${records}.${ext}`);
+  if (!fs.existsSync(file)) {
+    const tmp = path.join(CORPUS_DIR, `.tmp-${process.pid}-corpus-${records}.${ext}`);
+    log(`building ${file} (${records} records) ...`);
+    const tool = path.join(ROOT, '..', 'shared', 'tools', 'make_bench_corpus.py');
+    execFileSync('python3', [tool, '--records', String(records), '--out', tmp], { stdio: ['ignore', 'ignore', 'inherit'] });
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}
