@@ -42,9 +42,9 @@ export class ImportPool {
         this.inFlight[w.worker] = (this.inFlight[w.worker] ?? 1) - 1;
         w.resolve(batch);
       });
-      worker.on('error', (e) => this.fail(new Error(`an import thread failed: ${e.message}`)));
+      worker.on('error', (e) => this.fail(new Error(`an import thread failed: ${e.message} (--threads 0 reads records on the main thread)`)));
       worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`an import thread stopped (exit code ${code})`));
+        if (code !== 0) this.fail(new Error(`an import thread stopped (exit code ${code}; --threads 0 reads records on the main thread)`));
       });
       this.workers.push(worker);
       this.inFlight.push(0);

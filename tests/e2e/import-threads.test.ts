@@ -3,7 +3,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, runCli, tempDir } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { FIXTURES, ROOT, runCli, tempDir } from '../helpers.js';
 
 // `import --threads N` splits PubMed XML on its bytes and reads the records on N worker threads; with
 // --threads 0 the text parser reads them on the main thread. Both must leave exactly the same library.
@@ -165,6 +166,32 @@ describe('import on worker threads', () => {
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
     expect(fs.existsSync(`${db}-journal`)).toBe(false);
+  });
+
+  it('rolls a file back whole when its reader thread cannot run, and says how to do without threads', () => {
+    // An install whose worker script is missing: a copy of the built CLI without dist/app/import-worker.js.
+    const dir = tempDir();
+    const app = path.join(dir, 'app');
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(app, 'dist'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'bin'), path.join(app, 'bin'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'data'), path.join(app, 'data'), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(app, 'package.json'));
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'));
+    fs.rmSync(path.join(app, 'dist', 'app', 'import-worker.js'));
+    const db = path.join(dir, 'lib.db');
+    const file = path.join(EFETCH, 'julielab__pubmed18n0740_7_eval_files.xml');
+    const run = (threads: string): { status: number | null; stderr: string } =>
+      spawnSync(process.execPath, [path.join(app, 'bin', 'claimwatch.js'), 'import', '--threads', threads, file], {
+        env: { PATH: process.env.PATH ?? '', CLAIMWATCH_DB: db },
+        encoding: 'utf8',
+      });
+    const broken = run('1');
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(/an import thread (failed|stopped).*--threads 0 reads records on the main thread/);
+    expect((dump(db) as { papers: unknown[] }).papers).toEqual([]);
+    // The same install without threads imports the file.
+    expect(run('0').status).toBe(0);
+    expect((dump(db) as { papers: unknown[] }).papers).toHaveLength(14);
   });
 
   it('refuses a bad --threads in one line with exit 2, creating no library', () => {
