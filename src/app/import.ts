@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
-import { withRollbackJournal, type Db } from '../store/db.js';
+import { flushAhead, withRollbackJournal, type Db } from '../store/db.js';
 import { PaperStore } from '../store/papers.js';
-import { createXmlByteSplitter, createXmlParser, type SplitItem, type SplitRecord, type IncrementalSplitter } from '../pubmed/xml.js';
+import { createXmlByteSplitter, createXmlParser, type SplitRecord } from '../pubmed/xml.js';
 import { createMedlineParser, looksLikeMedline } from '../pubmed/medline.js';
-import type { RawFormat, SourceItem } from '../evidence/paper.js';
+import type { IncrementalParser, RawFormat, SourceItem } from '../evidence/paper.js';
 import { ParseError } from '../errors.js';
 import type { ImportPool, ParsedBatch } from './import-pool.js';
 import { readRecord, type ParsedItem } from './read-record.js';
@@ -41,6 +41,12 @@ export function detectFormat(head: string): RawFormat | null {
   return null;
 }
 
+/** `head`, then the rest of a stream it was read from. */
+async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length) yield head;
+  for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value;
+}
+
 /** The bytes of a stream, gunzipped first when it starts with the gzip magic bytes. */
 async function* inflate(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const it = bytes[Symbol.asyncIterator]();
@@ -50,19 +56,16 @@ async function* inflate(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     if (n.done) break;
     head = Buffer.concat([head, n.value]);
   }
-  async function* all(): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
-    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
-  }
+  const all = prepend(head, it);
   if (head[0] === 0x1f && head[1] === 0x8b) {
     // 64 KiB pieces, like the file reads: at the default 16 KiB, handling the pieces cost the main thread
     // 2.6 s of a 1.5 GB import.
     const gunzip = zlib.createGunzip({ chunkSize: 64 * 1024 });
     // pipeline hands a read error of the source on to the gunzip stream we iterate.
-    pipeline(Readable.from(all()), gunzip, () => undefined);
+    pipeline(Readable.from(all), gunzip, () => undefined);
     yield* gunzip;
   } else {
-    yield* all();
+    yield* all;
   }
 }
 
@@ -87,11 +90,6 @@ async function* latin1Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string>
   }
 }
 
-async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length) yield head;
-  for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value;
-}
-
 /** The bytes of a file, or of standard input for '-'. */
 function openBytes(file: string, stdin: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   // The default 64 KiB reads: larger chunks measured no faster, and cost memory (197 MiB peak at 1 MiB).
@@ -105,34 +103,6 @@ class ImportFailure extends Error {}
 
 /** Records between two early flushes of the library file (see flushAhead). */
 const FLUSH_EVERY = 5000;
-
-/**
- * Starts writing the library's new pages to disk while the import goes on, instead of all at the commit:
- * the kernel holds back writeback until a tenth of memory is dirty, so the commit's fsync of a 1.5 GB
- * import waited about a second for the whole file. fdatasync runs on libuv's thread pool; it changes
- * nothing SQLite relies on (it only makes data durable sooner). At most one runs at a time.
- */
-function flushAhead(db: Db): { kick: () => void; close: () => Promise<void> } {
-  let fd: number | null = null;
-  let running: Promise<void> | null = null;
-  try {
-    if (db.name !== ':memory:') fd = fs.openSync(db.name, 'r');
-  } catch {
-    fd = null;
-  }
-  return {
-    kick: () => {
-      if (fd === null || running) return;
-      const f = fd;
-      running = new Promise<void>((resolve) => fs.fdatasync(f, () => resolve())).then(() => void (running = null));
-    },
-    close: async () => {
-      await running;
-      if (fd !== null) fs.closeSync(fd);
-      fd = null;
-    },
-  };
-}
 
 /** How `import` spreads the reading of records over threads. */
 export interface ImportThreads {
@@ -153,12 +123,11 @@ const BATCH_RECORDS = 64;
 /** Batches waiting per thread before the reading pauses: keeps the threads busy and memory bounded. */
 const QUEUED_PER_THREAD = 4;
 
-/** A stretch of the file's items in order: records a thread is reading, or items read already. */
+/** A batch of the file's records a thread is reading, in the file's order. */
 interface Slot {
-  ready: SourceItem[] | null;
   batch: ParsedBatch | null;
   failed: Error | null;
-  done: Promise<void> | null;
+  done: Promise<void>;
 }
 
 /**
@@ -210,7 +179,7 @@ export async function importFile(
   let open: SplitRecord[] = [];
   const flush = (): void => {
     if (open.length === 0 || !pool) return;
-    const slot: Slot = { ready: null, batch: null, failed: null, done: null };
+    const slot: Slot = { batch: null, failed: null, done: Promise.resolve() };
     slot.done = pool.read(open).then(
       (b) => void (slot.batch = b),
       (e: Error) => void (slot.failed = e),
@@ -220,15 +189,11 @@ export async function importFile(
   };
   const applySlot = (slot: Slot): void => {
     if (slot.failed) throw slot.failed;
-    if (slot.ready) {
-      for (const item of slot.ready) applyItem(item);
-      return;
-    }
     const batch = slot.batch as ParsedBatch;
     for (const item of batch.items) applyParsed(item);
     if (batch.error !== null) throw new ParseError(batch.error);
   };
-  const settled = (slot: Slot): boolean => slot.ready !== null || slot.batch !== null || slot.failed !== null;
+  const settled = (slot: Slot): boolean => slot.batch !== null || slot.failed !== null;
   // Stores what the threads have finished, in order; waits while too much is queued (or, at the end, for all).
   const drain = async (all: boolean): Promise<void> => {
     if (all) flush();
@@ -244,18 +209,15 @@ export async function importFile(
       applySlot(first);
     }
   };
-  const take = async (batch: SplitItem[]): Promise<void> => {
-    for (const item of batch) {
-      if (item.kind === 'record' && threads && !pool && ++seen > threads.after) pool = await threads.pool();
+  // Records cut out by the byte splitter: read here until the file has shown `after` of them, then on the pool.
+  const take = async (records: SplitRecord[]): Promise<void> => {
+    for (const record of records) {
+      if (threads && !pool && ++seen > threads.after) pool = await threads.pool();
       if (!pool) {
-        if (item.kind === 'record') applyParsed(readRecord(item));
-        else applyItem(item);
-      } else if (item.kind === 'record') {
-        open.push(item);
-        if (open.length >= BATCH_RECORDS) flush();
+        applyParsed(readRecord(record));
       } else {
-        flush();
-        queue.push({ ready: [item], batch: null, failed: null, done: null });
+        open.push(record);
+        if (open.length >= BATCH_RECORDS) flush();
       }
     }
     await drain(false);
@@ -263,7 +225,6 @@ export async function importFile(
 
   db.exec('BEGIN IMMEDIATE');
   try {
-    let parser: IncrementalSplitter | null = null;
     try {
       const bytes = inflate(openBytes(file, stdin))[Symbol.asyncIterator]();
       // Enough of the start to tell XML from MEDLINE text.
@@ -279,11 +240,13 @@ export async function importFile(
       if (!result.format) throw new ImportFailure('not PubMed XML or MEDLINE text (it starts with neither "<" nor "PMID-")');
       const chunks = prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
-        parser = createXmlByteSplitter();
-        for await (const chunk of latin1Text(chunks)) await take(parser.push(chunk));
+        const splitter = createXmlByteSplitter();
+        for await (const chunk of latin1Text(chunks)) await take(splitter.push(chunk));
+        await take(splitter.end());
       } else {
-        parser = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
-        for await (const chunk of utf8Text(chunks)) await take(parser.push(chunk));
+        const parser: IncrementalParser = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
+        for await (const chunk of utf8Text(chunks)) for (const item of parser.push(chunk)) applyItem(item);
+        for (const item of parser.end()) applyItem(item);
       }
     } catch (e) {
       // A record before the failure point may have failed on a thread; the first failure in the file wins.
@@ -294,14 +257,6 @@ export async function importFile(
       if (code) throw new ImportFailure(describeFsError(e));
       throw e;
     }
-    let tail: SplitItem[];
-    try {
-      tail = parser.end();
-    } catch (e) {
-      await drain(true);
-      throw e;
-    }
-    await take(tail);
     await drain(true);
     if (items === 0) throw new ImportFailure('no PubMed records in it');
     db.prepare(

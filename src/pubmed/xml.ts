@@ -687,13 +687,13 @@ export interface SplitRecord {
   ordinal: number;
 }
 
-/** What the byte splitter yields, in file order. */
-export type SplitItem = SourceItem | SplitRecord;
+/** What the splitter yields: parsed items (text mode) or records left for readByteRecord (byte mode). */
+type SplitItem = SourceItem | SplitRecord;
 
-/** Incremental like IncrementalParser, over latin1 strings of the file's bytes. */
+/** Incremental like IncrementalParser, over latin1 strings of the file's bytes; every record comes back unread. */
 export interface IncrementalSplitter {
-  push(chunk: string): SplitItem[];
-  end(): SplitItem[];
+  push(chunk: string): SplitRecord[];
+  end(): SplitRecord[];
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -1082,5 +1082,6 @@ export function createXmlParser(): IncrementalParser {
  */
 export function createXmlByteSplitter(): IncrementalSplitter {
   const splitter = new PubmedXmlSplitter(true);
-  return { push: (chunk) => splitter.pushItems(chunk), end: () => splitter.endItems() };
+  // In byte mode emit() yields every record unread, so the items are all SplitRecords.
+  return { push: (chunk) => splitter.pushItems(chunk) as SplitRecord[], end: () => splitter.endItems() as SplitRecord[] };
 }
