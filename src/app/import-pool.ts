@@ -18,8 +18,8 @@ const MAX_THREADS = 4;
 
 /**
  * Worker threads by default: one per core beside the main thread's, which writes SQLite (about half of
- * the work). On 2 cores one thread imported 100,000 records in 15.1 s and two in 17.7 s (they only took
- * turns with the main thread); on a single core, none.
+ * the work). On 2 cores one thread imported 100,000 records in 11.1 s and two in 12.0-12.6 s (they only
+ * took turns with the main thread); on a single core, none.
  */
 export function defaultThreads(cores: number = os.availableParallelism()): number {
   return Math.max(0, Math.min(cores - 1, MAX_THREADS));

@@ -4,11 +4,10 @@ import { renderImportSummary } from '../../report/views.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
-/** `claimwatch import FILE...`: returns the summary; exit 1 when any file failed. */
 /** Files with fewer records than this are read on the main thread unless --threads is given. */
 const THREADS_AFTER = 2000;
 
-/** --threads: a whole number from 0 to 16; by default one per core, for big files only. */
+/** --threads: a whole number from 0 to 16; by default one per core beyond the first, for big files only. */
 async function parseThreads(v: string | undefined): Promise<ImportThreads> {
   if (v === undefined) {
     const { defaultThreads } = await import('../../app/import-pool.js');
@@ -18,6 +17,7 @@ async function parseThreads(v: string | undefined): Promise<ImportThreads> {
   return { threads: Number(v), after: 0 };
 }
 
+/** `claimwatch import FILE...`: returns the summary; exit 1 when any file failed. */
 export async function importCommand(
   ctx: Context,
   files: string[],
