@@ -941,7 +941,7 @@ class PubmedXmlSplitter implements IncrementalParser {
   private startRecord(s: string, lt: number, tagEnd: number, name: string, items: SplitItem[]): number {
     if (tagSelfClosing) {
       const raw = s.slice(lt, tagEnd);
-      this.emit(raw, parseRecordTree(raw), items);
+      this.emit(raw, items);
       if (this.recIsRoot) this.phase = 'after';
       return tagEnd;
     }
@@ -977,18 +977,10 @@ class PubmedXmlSplitter implements IncrementalParser {
       }
       let end = i + 1;
       let raw = this.recPrefix + s.slice(this.recStart, end);
-      // Without a comment or CDATA section in the record, the first end tag is the record's own.
-      const plain = !hasMarkupDeclaration(raw);
-      if (this.bytes && plain) {
-        this.inRecord = false;
-        this.recPrefix = '';
-        this.pos = end;
-        items.push({ kind: 'record', raw, ordinal: ++this.recordCount });
-        if (this.recIsRoot) this.phase = 'after';
-        return true;
-      }
-      let tree = parseRecordTree(raw);
-      if (tree instanceof XmlSyntaxError && !plain) {
+      // Without a comment or CDATA section in the record, the first end tag is the record's own, and the
+      // tree is left to emit (the byte splitter never builds it).
+      let tree = hasMarkupDeclaration(raw) ? parseRecordTree(raw) : undefined;
+      if (tree instanceof XmlSyntaxError) {
         // The candidate may sit inside a comment or CDATA section: find the real end by a careful scan.
         const full = this.recPrefix + s;
         const close = closeOutsideMarkup(full, this.recStart, endTag);
@@ -998,21 +990,22 @@ class PubmedXmlSplitter implements IncrementalParser {
         }
         raw = full.slice(this.recStart, close);
         end = close - this.recPrefix.length;
-        tree = parseRecordTree(raw);
+        tree = undefined;
       }
       this.inRecord = false;
       this.recPrefix = '';
       this.pos = end;
-      this.emit(raw, tree, items);
+      this.emit(raw, items, tree);
       if (this.recIsRoot) this.phase = 'after';
       return true;
     }
   }
 
-  private emit(raw: string, tree: XmlElement | XmlSyntaxError, items: SplitItem[]): void {
+  /** Yields the record: read from `tree` (parsed here when not given), or unread by the byte splitter. */
+  private emit(raw: string, items: SplitItem[], tree?: XmlElement | XmlSyntaxError): void {
     // The byte splitter only finds where records end; readByteRecord reads them from their decoded text.
     if (this.bytes) items.push({ kind: 'record', raw, ordinal: ++this.recordCount });
-    else emitRecord(raw, tree, ++this.recordCount, items as SourceItem[]);
+    else emitRecord(raw, tree ?? parseRecordTree(raw), ++this.recordCount, items as SourceItem[]);
   }
 }
 
