@@ -263,7 +263,7 @@ export async function importFile(
       `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(file === STDIN ? label : path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
-    await flushing.close();
+    await flushing.settle();
     db.exec('COMMIT');
     result.ok = true;
   } catch (e) {
@@ -273,7 +273,7 @@ export async function importFile(
     result.error = (e as Error).message;
     // Let the threads finish what they hold so nothing is left half-answered for the next file.
     await Promise.all(queue.map((slot) => slot.done));
-    await flushing.close();
+    await flushing.settle();
   }
   return result;
 }

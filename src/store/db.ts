@@ -94,30 +94,47 @@ export async function withRollbackJournal<T>(db: Db, write: () => Promise<T>): P
 }
 
 /**
+ * Descriptors flushAhead opened, by library path, kept open until the process exits. Closing *any*
+ * descriptor of a file drops every POSIX lock the process holds on it, SQLite's included, so a close in the
+ * middle of a transaction let other processes write into the import (https://sqlite.org/howtocorrupt.html,
+ * section 2.2). The operating system closes them at exit, when SQLite's locks go too.
+ */
+const flushDescriptors = new Map<string, { fd: number; dev: number; ino: number }>();
+
+/** A descriptor of the library file for fdatasync, opened once per file and process, never closed; null if none. */
+function flushDescriptor(file: string): number | null {
+  try {
+    const now = fs.statSync(file);
+    const held = flushDescriptors.get(file);
+    if (held && held.dev === now.dev && held.ino === now.ino) return held.fd;
+    // A new file at that path (a test's fresh library, say): the old descriptor stays open, unused.
+    const fd = fs.openSync(file, 'r');
+    const st = fs.fstatSync(fd);
+    flushDescriptors.set(file, { fd, dev: st.dev, ino: st.ino });
+    return fd;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Starts writing the library's new pages to disk while the import goes on, instead of all at the commit:
  * the kernel holds back writeback until a tenth of memory is dirty, so the commit's fsync of a 1.5 GB
- * import waited about a second for the whole file. The writer calls kick() every so often and close()
+ * import waited about a second for the whole file. The writer calls kick() every so often and settle()
  * before it commits. fdatasync runs on libuv's thread pool; it changes nothing SQLite relies on (it only
- * makes data durable sooner). At most one runs at a time.
+ * makes data durable sooner). At most one runs at a time. The descriptor is never closed (see
+ * flushDescriptors).
  */
-export function flushAhead(db: Db): { kick: () => void; close: () => Promise<void> } {
-  let fd: number | null = null;
+export function flushAhead(db: Db): { kick: () => void; settle: () => Promise<void> } {
+  const fd = db.name === ':memory:' ? null : flushDescriptor(path.resolve(db.name));
   let running: Promise<void> | null = null;
-  try {
-    if (db.name !== ':memory:') fd = fs.openSync(db.name, 'r');
-  } catch {
-    fd = null;
-  }
   return {
     kick: () => {
       if (fd === null || running) return;
-      const f = fd;
-      running = new Promise<void>((resolve) => fs.fdatasync(f, () => resolve())).then(() => void (running = null));
+      running = new Promise<void>((resolve) => fs.fdatasync(fd, () => resolve())).then(() => void (running = null));
     },
-    close: async () => {
+    settle: async () => {
       await running;
-      if (fd !== null) fs.closeSync(fd);
-      fd = null;
     },
   };
 }
