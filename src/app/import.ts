@@ -250,7 +250,9 @@ export async function importFile(
       }
     } catch (e) {
       // A record before the failure point may have failed on a thread; the first failure in the file wins.
-      await drain(true);
+      // Only while the file's transaction stands: after SQLite has rolled it back on its own (a full disk),
+      // storing the batches still queued would write them in autocommit mode, outside any transaction.
+      if (db.inTransaction) await drain(true);
       if (e instanceof ImportFailure) throw e;
       const code = (e as { code?: string }).code;
       if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') throw new ImportFailure('the gzip data is truncated or corrupt');
@@ -270,7 +272,7 @@ export async function importFile(
     // SQLite may already have rolled back on its own (a full disk, say); don't mask the real error.
     if (db.inTransaction) db.exec('ROLLBACK');
     result.added = result.updated = result.unchanged = result.deleted = 0;
-    result.error = (e as Error).message;
+    result.error = (e as { code?: string }).code === 'SQLITE_FULL' ? 'the disk is full: free some space, then import the file again' : (e as Error).message;
     // Let the threads finish what they hold so nothing is left half-answered for the next file.
     await Promise.all(queue.map((slot) => slot.done));
     await flushing.settle();
