@@ -8,6 +8,7 @@ import { createXmlByteSplitter, createXmlParser, type SplitRecord } from '../pub
 import { createMedlineParser, looksLikeMedline } from '../pubmed/medline.js';
 import type { IncrementalParser, RawFormat, SourceItem } from '../evidence/paper.js';
 import { ParseError } from '../errors.js';
+import { requireWritable } from './store.js';
 import type { ImportPool, ParsedBatch } from './import-pool.js';
 import { readRecord, type ParsedItem } from './read-record.js';
 
@@ -296,6 +297,7 @@ export async function importFiles(
   onProgress?: (file: string, records: number) => void,
   options: ImportThreads = {},
 ): Promise<ImportSummary> {
+  requireWritable(db);
   const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, files: [] };
   // One pool for all the files, started by the first file that is big enough, closed at the end.
   let started: ImportPool | null = null;

@@ -8,19 +8,56 @@ export type Db = Database.Database;
 /** How long a second process waits for a lock before giving up (ms): long enough to outlast the import of a whole NLM baseline file. */
 const BUSY_TIMEOUT_MS = 60_000;
 
-/** Opens (creating if needed) the database at `file` with claimwatch's pragmas; does not migrate. */
-export function openDatabase(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
+/** Opens the database file as it is, changing nothing in it; read-only when asked. */
+export function connectDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+  if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
+}
+
+/** Sets claimwatch's pragmas on a connection that may write: WAL, foreign keys, synchronous NORMAL. */
+export function applyPragmas(db: Db): Db {
   // WAL lets a report or a tag run while a long search writes. An import in progress may hold the
   // library in rollback-journal mode (see withRollbackJournal); it puts WAL back when it ends.
-  if (file !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') {
+  if (db.name !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') {
     setJournalMode(db, 'wal');
   }
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   return db;
+}
+
+/** Opens (creating if needed) the database at `file` with claimwatch's pragmas; does not migrate. */
+export function openDatabase(file: string): Db {
+  return applyPragmas(connectDatabase(file));
+}
+
+/** What a database file holds, judged before anything is written to it. */
+export interface DatabaseKind {
+  /** empty: no tables yet; claimwatch: a library; foreign: another application's database. */
+  kind: 'empty' | 'claimwatch' | 'foreign';
+  /** Schema steps recorded in the library that this version does not know (a newer claimwatch's). */
+  unknown: string[];
+}
+
+/** A claimwatch schema step's name: four digits, an underscore, lower-case words. */
+const STEP_NAME = /^\d{4}_[a-z0-9_]+$/;
+
+/**
+ * Tells a claimwatch library from an empty database and from another application's; lists the schema steps
+ * a newer claimwatch recorded. A row in `migrations` that is not named like a claimwatch step is ignored.
+ */
+export function inspectDatabase(db: Db, migrations: readonly Migration[] = MIGRATIONS): DatabaseKind {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+  if (tables.length === 0) return { kind: 'empty', unknown: [] };
+  if (!tables.includes('migrations')) return { kind: 'foreign', unknown: [] };
+  const names = db.prepare('SELECT name FROM migrations').pluck().all() as unknown[];
+  const first = migrations[0]?.name;
+  if (!names.includes(first)) return { kind: 'foreign', unknown: [] };
+  const known = new Set(migrations.map((m) => m.name));
+  const unknown = names.filter((n): n is string => typeof n === 'string' && STEP_NAME.test(n) && !known.has(n)).sort();
+  return { kind: 'claimwatch', unknown };
 }
 
 /** Applies every migration not yet recorded, each in one transaction with its record; returns their names. */
@@ -45,14 +82,14 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   return applied;
 }
 
-/** True when some migration has not been applied yet (cheap: one read). */
+/** True when some migration has not been applied yet, judged by name (cheap: one read). */
 export function needsMigration(db: Db, migrations: readonly Migration[] = MIGRATIONS): boolean {
   const exists = db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'")
     .get();
   if (!exists) return true;
-  const n = (db.prepare('SELECT count(*) AS n FROM migrations').get() as { n: number }).n;
-  return n < migrations.length;
+  const done = new Set(db.prepare('SELECT name FROM migrations').pluck().all() as unknown[]);
+  return migrations.some((m) => !done.has(m.name));
 }
 
 /**
