@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
 import { flushAhead, withRollbackJournal, type Db } from '../store/db.js';
 import { PaperStore } from '../store/papers.js';
-import { createXmlByteSplitter, createXmlParser, type SplitRecord } from '../pubmed/xml.js';
+import { createXmlByteSplitter, createXmlParser, declaredEncoding, type SplitRecord } from '../pubmed/xml.js';
 import { createMedlineParser, looksLikeMedline } from '../pubmed/medline.js';
 import type { IncrementalParser, RawFormat, SourceItem } from '../evidence/paper.js';
 import { ParseError } from '../errors.js';
@@ -68,6 +68,16 @@ async function* inflate(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   } else {
     yield* all;
   }
+}
+
+/** Encodings read as they are: UTF-8 and its ASCII subset. */
+const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+/** ISO-8859-1 under the names files use: transcoded to UTF-8 byte for byte (Node's 'latin1' is exactly it). */
+const LATIN1_NAMES = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'latin-1', 'l1']);
+
+/** ISO-8859-1 bytes as UTF-8 bytes, so every reader after it sees the UTF-8 PubMed serves. */
+async function* latin1ToUtf8(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of bytes) yield Buffer.from(chunk.toString('latin1'), 'utf8');
 }
 
 /** Decodes bytes as UTF-8 text. */
@@ -224,14 +234,14 @@ export async function importFile(
     await drain(false);
   };
 
-  db.exec('BEGIN IMMEDIATE');
   try {
     try {
       const bytes = inflate(openBytes(file, stdin))[Symbol.asyncIterator]();
-      // Enough of the start to tell XML from MEDLINE text.
+      // Enough of the start to tell XML from MEDLINE text, and the whole XML declaration if there is one.
       let head = Buffer.alloc(0);
       const start = (): string => new TextDecoder('utf-8').decode(head).replace(/^[\uFEFF \t\r\n]+/, '');
-      while (start().length < 8 && head.length < 4096) {
+      const more = (): boolean => start().length < 8 || (start().startsWith('<?xml') && !start().includes('?>'));
+      while (more() && head.length < 4096) {
         const n = await bytes.next();
         if (n.done) break;
         head = Buffer.concat([head, n.value]);
@@ -239,7 +249,14 @@ export async function importFile(
       if (!start()) throw new ImportFailure('the file is empty');
       result.format = detectFormat(start());
       if (!result.format) throw new ImportFailure('not PubMed XML or MEDLINE text (it starts with neither "<" nor "PMID-")');
-      const chunks = prepend(head, bytes);
+      const encoding = result.format === 'pubmed-xml' ? declaredEncoding(start()) : null;
+      if (encoding !== null && !UTF8_NAMES.has(encoding) && !LATIN1_NAMES.has(encoding)) {
+        throw new ImportFailure(`it declares encoding "${encoding}", which claimwatch does not read: convert it to UTF-8 first (iconv -f ${encoding} -t UTF-8)`);
+      }
+      // The write lock only once the first bytes are here: a FIFO or a pipe with no writer yet must not
+      // keep every other command waiting.
+      db.exec('BEGIN IMMEDIATE');
+      const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
         const splitter = createXmlByteSplitter();
         for await (const chunk of latin1Text(chunks)) await take(splitter.push(chunk));

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { pmidFromText } from './paper.js';
 
 /** One mechanistic claim of the review. */
 export interface Claim {
@@ -52,12 +53,9 @@ export function parseStance(input: string): Stance {
 
 /** Parses a PMID: a positive integer written in decimal; throws UsageError otherwise. */
 export function parsePmid(input: string): number {
-  const s = input.trim();
-  const n = /^[0-9]{1,10}$/.test(s) ? Number(s) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(`'${input}' is not a PMID: a PMID is a positive whole number such as 36311515`);
-  }
-  return n;
+  const pmid = pmidFromText(input);
+  if (pmid === null) throw new UsageError(`'${input}' is not a PMID: a PMID is a positive whole number such as 36311515`);
+  return pmid;
 }
 
 /** Finds a claim by id (case-insensitive, `C7` or `7`) or slug; throws UsageError listing the valid ones. */

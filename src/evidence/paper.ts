@@ -77,3 +77,15 @@ export interface IncrementalParser {
 export function shortAuthorName(a: Author): string {
   return a.collective ?? [a.last, a.initials].filter(Boolean).join(' ');
 }
+
+/**
+ * The PMID a text spells, or null: a positive whole number of at most 10 digits. PubMed's run to 8 digits
+ * today; 10 leave room and stay far inside SQLite's integers and JavaScript's exact ones, so a longer value
+ * can never be stored as another number.
+ */
+export function pmidFromText(text: string): number | null {
+  const s = text.trim();
+  if (!/^[0-9]{1,10}$/.test(s)) return null;
+  const n = Number(s);
+  return n > 0 ? n : null;
+}

@@ -1,6 +1,6 @@
 // MEDLINE ("PubMed format", .nbib) text parser. Tag meanings follow NLM's element descriptions:
 // https://www.nlm.nih.gov/bsd/mms/medlineelements.html and https://pubmed.ncbi.nlm.nih.gov/help/#pubmed-format
-import type { Author, IncrementalParser, LinkType, Paper, PaperLink, SourceItem } from '../evidence/paper.js';
+import { pmidFromText, type Author, type IncrementalParser, type LinkType, type Paper, type PaperLink, type SourceItem } from '../evidence/paper.js';
 import { ParseError } from '../errors.js';
 
 const BOM = '\uFEFF';
@@ -104,8 +104,9 @@ export function createMedlineParser(): IncrementalParser {
         throw new ParseError(`${where(r, lineNo)}: second PMID line (missing blank line between records?)`);
       }
       const v = value.trim();
-      if (!/^[1-9]\d*$/.test(v)) throw new ParseError(`${where(r, lineNo)}: invalid PMID ${show(v)}`);
-      r.pmid = Number(v);
+      const pmid = /^[1-9]/.test(v) ? pmidFromText(v) : null;
+      if (pmid === null) throw new ParseError(`${where(r, lineNo)}: invalid PMID ${show(v)} (a positive whole number of at most 10 digits)`);
+      r.pmid = pmid;
     }
     r.fields.push({ tag, parts: [value] });
   }

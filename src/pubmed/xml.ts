@@ -9,8 +9,23 @@ import {
   type Paper,
   type PaperLink,
   type SourceItem,
+  pmidFromText,
 } from '../evidence/paper.js';
 import { ParseError } from '../errors.js';
+
+/**
+ * The deepest nesting read: PubMed's DTD nests about a dozen levels. A hostile file of millions of nested
+ * elements (a few MB gzipped) otherwise grew an array until V8 died with a fatal "invalid size" error.
+ */
+export const MAX_DEPTH = 256;
+/** The largest record read, in characters: real ones run to a few MB (thousands of authors). */
+export const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+
+/** The encoding the XML declaration at the start of `head` names, lower-cased; null when it names none. */
+export function declaredEncoding(head: string): string | null {
+  const m = /^<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
+  return m ? (m[1] as string).toLowerCase() : null;
+}
 
 interface XmlElement {
   name: string;
@@ -331,6 +346,7 @@ function parseTree(s: string, skipUnread: boolean): XmlElement {
       if (cur) cur.kids.push(el);
       else root = el;
       if (!tagSelfClosing) {
+        if (stack.length >= MAX_DEPTH) throw new XmlSyntaxError(`elements nested more than ${MAX_DEPTH} deep`);
         stack.push(el);
         cur = el;
       }
@@ -403,8 +419,7 @@ function norm(el: XmlElement | undefined): string | null {
 // ---------------------------------------------------------------- fields
 
 function pmidOf(el: XmlElement | undefined): number | null {
-  const t = leadText(el).trim();
-  return /^[0-9]+$/.test(t) ? Number(t) : null;
+  return pmidFromText(leadText(el));
 }
 
 function yearOf(pubDate: XmlElement | undefined): number | null {
@@ -528,7 +543,7 @@ function requirePmid(container: XmlElement): number {
   const el = child(container, 'PMID');
   if (!el) throw new XmlSyntaxError(`no PMID in <${container.name}>`);
   const pmid = pmidOf(el);
-  if (pmid === null) throw new XmlSyntaxError(`PMID ${JSON.stringify(leadText(el).trim())} is not a number`);
+  if (pmid === null) throw new XmlSyntaxError(`PMID ${JSON.stringify(leadText(el).trim())} is not a PMID (a positive whole number of at most 10 digits)`);
   return pmid;
 }
 
@@ -643,7 +658,7 @@ function paperOf(el: XmlElement, raw: string): Paper {
 function deletedPmidsOf(el: XmlElement): number[] {
   return findAll(el, ['PMID']).map((p) => {
     const pmid = pmidOf(p);
-    if (pmid === null) throw new XmlSyntaxError(`PMID ${JSON.stringify(leadText(p).trim())} is not a number`);
+    if (pmid === null) throw new XmlSyntaxError(`PMID ${JSON.stringify(leadText(p).trim())} is not a PMID (a positive whole number of at most 10 digits)`);
     return pmid;
   });
 }
@@ -772,6 +787,10 @@ class PubmedXmlSplitter implements IncrementalParser {
       this.fail(e);
     }
     this.compact();
+    if (this.recPrefix.length > MAX_RECORD_CHARS) {
+      const hint = pmidHint(this.recPrefix);
+      this.fail(new ParseError(`record ${this.recordCount + 1}${hint} is over ${MAX_RECORD_CHARS / 2 ** 20} MiB without its end tag </${this.recName}>: not a PubMed record`));
+    }
     return items;
   }
 
@@ -934,7 +953,12 @@ class PubmedXmlSplitter implements IncrementalParser {
     ) {
       return this.startRecord(s, lt, end, name, items);
     }
-    if (!tagSelfClosing) this.open.push(name);
+    if (!tagSelfClosing) {
+      if (this.open.length >= MAX_DEPTH) {
+        throw new ParseError(`malformed XML after record ${this.recordCount}: elements nested more than ${MAX_DEPTH} deep (PubMed's nest about a dozen)`);
+      }
+      this.open.push(name);
+    }
     return end;
   }
 
