@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { lockPathFor } from '../store/lock.js';
 
 /** Where the database lives: flag, then CLAIMWATCH_DB, then $XDG_DATA_HOME/claimwatch, then ~/.local/share/claimwatch. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, home: string): string {
@@ -9,6 +10,28 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, 
     ? env.XDG_DATA_HOME
     : path.join(home, '.local', 'share');
   return path.join(dataHome, 'claimwatch', 'claimwatch.db');
+}
+
+/** A file SQLite or claimwatch keeps beside the library, with what it is for the user. */
+export interface LibraryFile {
+  path: string;
+  /** null for the library itself. */
+  role: string | null;
+}
+
+/** The library and every file that belongs to it: its WAL, shared-memory index, rollback journal and the search lock (with the lock's own journal files). */
+export function libraryFiles(dbPath: string): LibraryFile[] {
+  const lock = lockPathFor(dbPath);
+  return [
+    { path: dbPath, role: null },
+    { path: `${dbPath}-wal`, role: 'write-ahead log' },
+    { path: `${dbPath}-shm`, role: 'shared-memory index' },
+    { path: `${dbPath}-journal`, role: 'rollback journal' },
+    { path: lock, role: 'search lock' },
+    { path: `${lock}-journal`, role: 'search lock journal' },
+    { path: `${lock}-wal`, role: 'search lock journal' },
+    { path: `${lock}-shm`, role: 'search lock journal' },
+  ];
 }
 
 /** Who is tagging: flag, then CLAIMWATCH_REVIEWER, then the login name. */

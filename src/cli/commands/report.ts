@@ -8,7 +8,7 @@ import { saveSnapshot } from '../../store/snapshots.js';
 import { snapshotOf } from '../../evidence/report-changes.js';
 import { PLAIN } from '../../report/colour.js';
 import { UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../output.js';
+import { prepareOut } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
 const FORMATS = ['text', 'markdown', 'json', 'html'] as const;
@@ -18,6 +18,8 @@ type Format = (typeof FORMATS)[number];
 export async function reportCommand(ctx: Context, opts: { format?: string; claim?: string; out?: string; verbose?: boolean; since?: string }): Promise<Report> {
   const format = (opts.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${opts.format}': use text, markdown, json or html`);
+  // Refused before the library is opened: an --out that is the library must not even be read first.
+  const out = prepareOut(opts.out, ctx.dbPath);
   const now = ctx.io.now();
   const report = await withLibrary(ctx, (db) => attachChanges(
     db,
@@ -25,15 +27,15 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
     { since: opts.since, now, save: false },
   ));
   // A file gets no terminal colour codes.
-  const colour = opts.out ? PLAIN : ctx.colour;
+  const colour = out ? PLAIN : ctx.colour;
   const text =
     format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
     : format === 'html' ? renderReportHtml(report)
     : format === 'markdown' ? renderReportMarkdown(report)
     : renderReportText(report, colour);
-  if (opts.out) {
-    writeFileAtomic(opts.out, text.endsWith('\n') ? text : `${text}\n`);
-    ctx.io.stderr(`Wrote ${format} report to ${opts.out}`);
+  if (out) {
+    out.write(text.endsWith('\n') ? text : `${text}\n`);
+    ctx.io.stderr(`Wrote ${format} report to ${out.path}`);
   } else {
     ctx.io.stdout(text);
   }
