@@ -4,8 +4,15 @@ import { lockPathFor } from '../store/lock.js';
 
 /** Where the database lives: flag, then CLAIMWATCH_DB, then $XDG_DATA_HOME/claimwatch, then ~/.local/share/claimwatch. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, home: string): string {
-  if (flag) return path.resolve(flag);
-  if (env.CLAIMWATCH_DB) return path.resolve(env.CLAIMWATCH_DB);
+  // An empty value is a mistake (an unset shell variable in `--db "$LIB"`), not a request for the default library.
+  if (flag !== undefined) {
+    if (!flag.trim()) throw new UsageError('--db is empty: give the library file, e.g. --db lab.db, or leave --db out for the default');
+    return path.resolve(flag);
+  }
+  if (env.CLAIMWATCH_DB !== undefined) {
+    if (!env.CLAIMWATCH_DB.trim()) throw new UsageError('CLAIMWATCH_DB is empty: set it to the library file, or unset it (unset CLAIMWATCH_DB) for the default');
+    return path.resolve(env.CLAIMWATCH_DB);
+  }
   const dataHome = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
     ? env.XDG_DATA_HOME
     : path.join(home, '.local', 'share');

@@ -10,6 +10,11 @@ import { libraryFiles, type LibraryFile } from '../app/config.js';
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * Resolves once everything given to stdout() has been written; rejects with a StdoutError when it could
+   * not be (a full disk, a reader that went away). Writes to a pipe finish later than stdout() returns.
+   */
+  flush?(): Promise<void>;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
   stderrIsTTY: boolean;
@@ -20,11 +25,52 @@ export interface CliIO {
   now(): string;
 }
 
+/** Standard output could not be written; `quiet` when its reader has gone (EPIPE), which needs no message. */
+export class StdoutError extends ClaimwatchError {
+  readonly quiet: boolean;
+  constructor(cause: NodeJS.ErrnoException) {
+    const why = cause.code === 'ENOSPC' ? 'the disk is full (free some space, or send the output elsewhere)'
+      : cause.code === 'EPIPE' ? 'its reader has closed it'
+      : `${cause.message} (send the output elsewhere)`;
+    super(`cannot write to standard output: ${why}`, 1);
+    this.quiet = cause.code === 'EPIPE';
+  }
+}
+
+/**
+ * stdout that remembers its first failure instead of crashing the process with an unhandled 'error'
+ * event (and a stack trace); after a failure nothing more is written.
+ */
+function watchedStdout(stream: NodeJS.WriteStream): { write(text: string): void; flush(): Promise<void> } {
+  let failure: NodeJS.ErrnoException | undefined;
+  let last: Promise<void> = Promise.resolve();
+  stream.on('error', (e: NodeJS.ErrnoException) => { failure ??= e; });
+  return {
+    write(text) {
+      if (failure) return;
+      last = new Promise((resolve) => {
+        stream.write(text, (e) => {
+          if (e) failure ??= e;
+          resolve();
+        });
+      });
+    },
+    async flush() {
+      await last;
+      if (failure) throw new StdoutError(failure);
+    },
+  };
+}
+
 /** The real process's IO. */
 export function processIO(): CliIO {
+  const out = watchedStdout(process.stdout);
+  // An error message that cannot reach stderr has nowhere else to go; it must not become a crash either.
+  process.stderr.on('error', () => {});
   return {
-    stdout: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    stdout: (t) => out.write(t.endsWith('\n') ? t : `${t}\n`),
     stderr: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    flush: () => out.flush(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),

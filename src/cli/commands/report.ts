@@ -38,6 +38,8 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
     ctx.io.stderr(`Wrote ${format} report to ${out.path}`);
   } else {
     ctx.io.stdout(text);
+    // On a pipe the write finishes later: wait for it, so a report that never arrived records no snapshot.
+    await ctx.io.flush?.();
   }
   // The snapshot is kept only once the report has been delivered: a report that could not be written
   // must not hide its changes from the next one. A report of one claim is not the lab's report.
