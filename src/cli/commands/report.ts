@@ -3,9 +3,7 @@ import type { Report } from '../../evidence/report.js';
 import { renderReportText } from '../../report/report-text.js';
 import { renderReportMarkdown } from '../../report/report-markdown.js';
 import { renderReportHtml } from '../../report/report-html.js';
-import { attachChanges } from '../../app/report-changes.js';
-import { saveSnapshot } from '../../store/snapshots.js';
-import { snapshotOf } from '../../evidence/report-changes.js';
+import { attachChanges, recordReport } from '../../app/report-changes.js';
 import { PLAIN } from '../../report/colour.js';
 import { UsageError } from '../../errors.js';
 import { prepareOut } from '../output.js';
@@ -43,6 +41,6 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
   }
   // The snapshot is kept only once the report has been delivered: a report that could not be written
   // must not hide its changes from the next one. A report of one claim is not the lab's report.
-  if (opts.claim === undefined) await withLibrary(ctx, (db) => saveSnapshot(db, snapshotOf(report, now)));
+  if (opts.claim === undefined) await withLibrary(ctx, (db) => recordReport(db, report, now));
   return report;
 }
