@@ -2,13 +2,9 @@ import type { Db } from '../store/db.js';
 import { claimTagCounts, insertClaim, listClaims, updateClaim } from '../store/claims.js';
 import { appendHistory, historyForClaim, type HistoryEntry } from '../store/history.js';
 import { nextClaimId, resolveClaim, validateSlug, type Claim } from '../evidence/claims.js';
-import type { StanceCounts } from '../evidence/report.js';
 import { UsageError } from '../errors.js';
-
-/** A claim with the number of papers per stance. */
-export interface ClaimSummary extends Claim {
-  counts: StanceCounts;
-}
+import type { ClaimSummary } from '../evidence/views.js';
+export type { ClaimSummary } from '../evidence/views.js';
 
 /** Every claim with its tag counts (retracted papers counted apart). */
 export function claimSummaries(db: Db, includeRetired = true): ClaimSummary[] {

@@ -1,14 +1,44 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { lockPathFor } from '../store/lock.js';
 
 /** Where the database lives: flag, then CLAIMWATCH_DB, then $XDG_DATA_HOME/claimwatch, then ~/.local/share/claimwatch. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, home: string): string {
-  if (flag) return path.resolve(flag);
-  if (env.CLAIMWATCH_DB) return path.resolve(env.CLAIMWATCH_DB);
+  // An empty value is a mistake (an unset shell variable in `--db "$LIB"`), not a request for the default library.
+  if (flag !== undefined) {
+    if (!flag.trim()) throw new UsageError('--db is empty: give the library file, e.g. --db lab.db, or leave --db out for the default');
+    return path.resolve(flag);
+  }
+  if (env.CLAIMWATCH_DB !== undefined) {
+    if (!env.CLAIMWATCH_DB.trim()) throw new UsageError('CLAIMWATCH_DB is empty: set it to the library file, or unset it (unset CLAIMWATCH_DB) for the default');
+    return path.resolve(env.CLAIMWATCH_DB);
+  }
   const dataHome = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
     ? env.XDG_DATA_HOME
     : path.join(home, '.local', 'share');
   return path.join(dataHome, 'claimwatch', 'claimwatch.db');
+}
+
+/** A file SQLite or claimwatch keeps beside the library, with what it is for the user. */
+export interface LibraryFile {
+  path: string;
+  /** null for the library itself. */
+  role: string | null;
+}
+
+/** The library and every file that belongs to it: its WAL, shared-memory index, rollback journal and the search lock (with the lock's own journal files). */
+export function libraryFiles(dbPath: string): LibraryFile[] {
+  const lock = lockPathFor(dbPath);
+  return [
+    { path: dbPath, role: null },
+    { path: `${dbPath}-wal`, role: 'write-ahead log' },
+    { path: `${dbPath}-shm`, role: 'shared-memory index' },
+    { path: `${dbPath}-journal`, role: 'rollback journal' },
+    { path: lock, role: 'search lock' },
+    { path: `${lock}-journal`, role: 'search lock journal' },
+    { path: `${lock}-wal`, role: 'search lock journal' },
+    { path: `${lock}-shm`, role: 'search lock journal' },
+  ];
 }
 
 /** Who is tagging: flag, then CLAIMWATCH_REVIEWER, then the login name. */

@@ -4,19 +4,9 @@ import { finishRun, startRun } from '../store/searches.js';
 import { UsageError } from '../errors.js';
 import { parsePmid } from '../evidence/claims.js';
 import type { EutilsClient } from '../eutils/index.js';
-import { lockLibrary, storePmids, type NewPaper } from './search.js';
-
-/** What `claimwatch fetch` did. */
-export interface FetchSummary {
-  runId: number;
-  ok: boolean;
-  error: string | null;
-  requested: number;
-  added: NewPaper[];
-  updated: number;
-  unchanged: number;
-  notReturned: number[];
-}
+import { lockLibrary, storePmids } from './search.js';
+import type { FetchSummary } from '../evidence/views.js';
+export type { FetchSummary } from '../evidence/views.js';
 
 /** Reads PMIDs from a file: whitespace, commas or newlines between them, '#' starts a comment. */
 export function readPmidFile(file: string): string[] {

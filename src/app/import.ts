@@ -11,28 +11,8 @@ import { ParseError } from '../errors.js';
 import { requireWritable } from './store.js';
 import type { ImportPool, ParsedBatch } from './import-pool.js';
 import { readRecord, type ParsedItem } from './read-record.js';
-
-/** What importing one file did. */
-export interface FileImport {
-  file: string;
-  format: RawFormat | null;
-  ok: boolean;
-  error: string | null;
-  added: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-}
-
-/** Totals over all files plus each file's outcome. */
-export interface ImportSummary {
-  added: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-  files: FileImport[];
-}
+import type { FileImport, ImportSummary } from '../evidence/views.js';
+export type { FileImport, ImportSummary } from '../evidence/views.js';
 
 /** Picks the parser for a file from its first characters: XML, MEDLINE text, or neither. */
 export function detectFormat(head: string): RawFormat | null {

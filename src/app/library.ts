@@ -4,19 +4,10 @@ import { listPapers, type PaperFilter } from '../store/library.js';
 import { listClaims } from '../store/claims.js';
 import { historyForPaper, type HistoryEntry } from '../store/history.js';
 import { resolveClaim, type Stance } from '../evidence/claims.js';
-import type { Paper } from '../evidence/paper.js';
 import { requirePaper } from './tagging.js';
 import { sourcesOf } from '../store/searches.js';
-
-/** A paper as `show --json`, `papers --json` and `inbox --json` print it: the record without its raw text, plus the library's state. */
-export type PaperView = Omit<Paper, 'raw' | 'rawFormat'> & {
-  deleted: boolean;
-  dismissed: boolean;
-  dismissals: { reviewer: string; reason: string | null; at: string }[];
-  tags: { claim: string; stance: Stance; note: string | null; reviewer: string; at: string }[];
-  /** Which saved searches (or 'reading-list', 'fetch') found the paper, and when; only `show` fills it. */
-  foundBy?: { source: string; firstSeenAt: string }[];
-};
+import type { PaperView } from '../evidence/views.js';
+export type { PaperView } from '../evidence/views.js';
 
 type TagRow = { pmid: number; claim: string; stance: Stance; note: string | null; reviewer: string; at: string };
 type DismissalRow = { pmid: number; reviewer: string; reason: string | null; at: string };

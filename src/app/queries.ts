@@ -2,10 +2,12 @@ import type { Db } from '../store/db.js';
 import { getQuery, listQueries, listRuns, putQuery, removeQuery, sourceCounts, type SavedQuery } from '../store/searches.js';
 import { UsageError } from '../errors.js';
 import { READING_LIST_SOURCE } from './search.js';
+import type { QuerySummary, RunRow } from '../evidence/views.js';
+export type { QuerySummary } from '../evidence/views.js';
 
-/** A saved search with what it has found so far. */
-export interface QuerySummary extends SavedQuery {
-  papers: number;
+/** The run log, newest first: at most `limit` search and fetch runs. */
+export function recentRuns(db: Db, limit: number): RunRow[] {
+  return listRuns(db, limit);
 }
 
 /** Names that mean something else in the provenance of a paper. */

@@ -61,3 +61,8 @@ export function attachChanges(db: Db, report: Report, opts: { since?: string; no
   });
   return opts.save ? run.immediate() : run();
 }
+
+/** Keeps the snapshot of a report that was delivered, so the next report says what changed since this one. */
+export function recordReport(db: Db, report: Report, now: string): void {
+  saveSnapshot(db, snapshotOf(report, now));
+}

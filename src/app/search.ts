@@ -9,9 +9,11 @@ import {
 import { lockPathFor, tryLock, type Lock } from '../store/lock.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import { EutilsClient, EutilsError, HostLedger, collectPmids, fetchPapers } from '../eutils/index.js';
-import { paperChanges, isAlert, type ChangeKind, type PaperChange } from '../evidence/changes.js';
+import { paperChanges, isAlert, type PaperChange } from '../evidence/changes.js';
 import { searchWindow, type SearchWindow } from '../evidence/search-window.js';
 import { shortAuthorName, type Paper } from '../evidence/paper.js';
+import type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
+export type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
 
 /** Where E-utilities lives unless CLAIMWATCH_EUTILS_URL says otherwise. */
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
@@ -65,81 +67,6 @@ export const NO_EMAIL_WARNING =
 /** The client every network command uses; its pace is shared with other claimwatch processes through `ledgerFile`. */
 export function makeClient(s: EutilsSettings, ledgerFile: string): EutilsClient {
   return new EutilsClient({ baseUrl: s.baseUrl, tool: TOOL_NAME, email: s.email, apiKey: s.apiKey, ledger: new HostLedger(ledgerFile) });
-}
-
-/** One newly stored paper, as the summary lists it. */
-export interface NewPaper {
-  pmid: number;
-  year: number | null;
-  firstAuthor: string | null;
-  title: string | null;
-}
-
-/** A change to a tagged paper. */
-export interface TaggedChange {
-  pmid: number;
-  title: string | null;
-  claims: string[];
-  kinds: ChangeKind[];
-  notices: number[];
-}
-
-/** The outcome of one saved search in one run. */
-export interface SearchOutcome {
-  name: string;
-  ok: boolean;
-  error: string | null;
-  /** The Entrez-date window asked for; null bounds on a first run (everything). */
-  window: { datetype: 'edat'; mindate: string | null; maxdate: string | null };
-  found: number;
-  new: number;
-  updated: number;
-  known: number;
-  /** PMIDs the search listed that efetch did not return even when asked again. */
-  notReturned: number[];
-  watermark: { before: string | null; after: string | null };
-  newPapers: NewPaper[];
-}
-
-/** The outcome of fetching the reading list on the first search. */
-export interface ReadingListOutcome {
-  ok: boolean;
-  error: string | null;
-  requested: number;
-  added: number;
-  notReturned: number[];
-}
-
-/** The outcome of re-fetching tagged papers. */
-export interface RefreshOutcome {
-  ok: boolean;
-  error: string | null;
-  /** Tagged papers, all of which are fetched again each run. */
-  checked: number;
-  /** Tagged papers whose record changed this run. */
-  updated: number;
-  notReturned: number[];
-  /** Every change to a tagged paper this run, from any source. */
-  changes: TaggedChange[];
-}
-
-/** Everything one `claimwatch search` did. */
-export interface SearchSummary {
-  runId: number | null;
-  dryRun: boolean;
-  ok: boolean;
-  /** A failure that stopped the whole run (PubMed unreachable), else null. */
-  error: string | null;
-  startedAt: string;
-  finishedAt: string;
-  today: string;
-  /** Tagged papers that became retracted or got an erratum or expression of concern. */
-  alerts: TaggedChange[];
-  searches: SearchOutcome[];
-  readingList: ReadingListOutcome | null;
-  refresh: RefreshOutcome | null;
-  requests: number;
-  retries: number;
 }
 
 /** What the run is doing, for a progress bar: `done` of `total` when counting records. */

@@ -7,19 +7,8 @@ import {
 } from '../store/tags.js';
 import { resolveClaim, type Claim, type Stance } from '../evidence/claims.js';
 import { UsageError } from '../errors.js';
-
-/** What a tagging action did, for the command to report. */
-export interface TagChange {
-  pmid: number;
-  /** null for dismissals, which concern the paper as a whole. */
-  claim: string | null;
-  reviewer: string;
-  action: 'tagged' | 'retagged' | 'unchanged' | 'untagged' | 'dismissed' | 'undismissed';
-  from: Stance | null;
-  to: Stance | null;
-  note: string | null;
-  retracted: boolean;
-}
+import type { TagChange } from '../evidence/views.js';
+export type { TagChange } from '../evidence/views.js';
 
 /** The stored paper, or a UsageError telling the user how to get it. */
 export function requirePaper(db: Db, pmid: number): StoredPaper {

@@ -1,9 +1,10 @@
-import type { HistoryEntry } from '../store/history.js';
 import type { Db } from '../store/db.js';
 import { listClaims } from '../store/claims.js';
 import { allTags } from '../store/tags.js';
 import { resolveClaim, type Claim } from '../evidence/claims.js';
 import { buildAgreement, findConflicts, type Agreement, type Conflict } from '../evidence/agreement.js';
+import type { LogKind, LogEntry } from '../evidence/views.js';
+export type { LogKind, LogEntry } from '../evidence/views.js';
 
 function claimsInScope(db: Db, ref: string | undefined): Claim[] {
   const all = listClaims(db);
@@ -24,12 +25,6 @@ export function conflictsFromLibrary(db: Db, opts: { claim?: string }): Conflict
   const papers = new Map(rows.map((r) => [r.pmid, { title: r.title, retracted: r.retracted === 1 }]));
   return findConflicts(claims, allTags(db), papers);
 }
-
-/** What a log entry changed: a tag, a dismissal, a claim, or (recorded by claimwatch itself) a paper's status. */
-export type LogKind = 'tag' | 'dismissal' | 'claim' | 'paper';
-
-/** One change in the team log: a history entry with its kind. */
-export type LogEntry = HistoryEntry & { kind: LogKind };
 
 /** Returns the kind of a history action, or null for actions the log leaves out. */
 export function logKind(action: string): LogKind | null {

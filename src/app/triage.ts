@@ -6,8 +6,10 @@ import { getTag } from '../store/tags.js';
 import { parseStance, resolveClaim, type Claim, type Stance } from '../evidence/claims.js';
 import { suggestClaims, type ClaimSuggestion } from '../evidence/suggest.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
-import { showPaper, type PaperView } from './library.js';
-import { dismissPaper, tagPaper, undismissPaper, untagPaper, type TagChange } from './tagging.js';
+import { showPaper } from './library.js';
+import { dismissPaper, tagPaper, undismissPaper, untagPaper } from './tagging.js';
+import type { KeyMode, TriageCard, TriageEvent, TriageSummary } from '../evidence/views.js';
+export type { KeyMode, TriageCard, TriageEvent, TriageSummary } from '../evidence/views.js';
 
 // ---------------------------------------------------------------------------------------------
 // Pure: keys and lines -> actions.
@@ -23,9 +25,6 @@ export type TriageAction =
   | { type: 'undo' }
   | { type: 'help' }
   | { type: 'quit' };
-
-/** What the single-key reader is waiting for: any key, the stance of a chosen claim, or the text of a note. */
-export type KeyMode = { kind: 'browse' } | { kind: 'stance'; claim: string } | { kind: 'note'; text: string };
 
 /** The outcome of one key: the next mode, maybe an action to perform, maybe a hint to show. */
 export interface KeyResult {
@@ -203,44 +202,6 @@ export function triageQueue(db: Db, o: TriageQueueOptions): number[] {
     `SELECT p.pmid FROM papers p WHERE ${clauses.join(' AND ')}
      ORDER BY coalesce(p.entrez_date, substr(p.added_at, 1, 10)) DESC, p.pmid DESC LIMIT @limit`,
   ).pluck().all({ reviewer: o.reviewer, query: o.query ?? null, since: o.since ?? null, limit: o.limit ?? -1 }) as number[];
-}
-
-/** Everything the card of the current paper shows. */
-export interface TriageCard {
-  paper: PaperView;
-  /** 1-based position in the queue, and its length. */
-  position: number;
-  total: number;
-  reviewer: string;
-  /** The suggestions numbered first on the card (at most SUGGESTIONS_SHOWN), best first. */
-  suggestions: ClaimSuggestion[];
-  /** Claims as numbered on the card: numbering[0] is key 1. */
-  numbering: Claim[];
-}
-
-/** What an action did, for the command to show. */
-export type TriageEvent =
-  | { kind: 'tagged'; change: TagChange }
-  | { kind: 'noted'; change: TagChange }
-  | { kind: 'dismissed'; pmid: number }
-  | { kind: 'skipped'; pmid: number }
-  | { kind: 'next'; pmid: number }
-  | { kind: 'undone'; what: string; pmid: number }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'help' }
-  | { kind: 'quit' };
-
-/** What a session decided, once undos are taken out. */
-export interface TriageSummary {
-  reviewer: string;
-  total: number;
-  /** Papers shown at least once. */
-  seen: number;
-  papersTagged: number;
-  tags: Record<Stance, number>;
-  dismissed: number;
-  skipped: number;
-  quit: boolean;
 }
 
 type UndoEntry =

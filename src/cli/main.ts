@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ClaimwatchError } from '../errors.js';
-import { decideColour, makeColouriser, processIO, type CliIO } from './output.js';
+import { decideColour, makeColouriser, processIO, StdoutError, type CliIO } from './output.js';
 import { makeContext, type Context } from './context.js';
 import { registerTriage } from './register-triage.js';
 import { registerTeam } from './register-team.js';
@@ -269,12 +269,16 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   if (!pending) return 0;
   const opts = program.opts<{ db?: string; color?: boolean; debug?: boolean }>();
-  const ctx = makeContext(io, opts.db, makeColouriser(decideColour(io, opts.color)));
   try {
+    const ctx = makeContext(io, opts.db, makeColouriser(decideColour(io, opts.color)));
     const result = await pending(ctx);
+    // A command is done only once its output is out: a full disk or a closed pipe fails it.
+    await io.flush?.();
     if (result && typeof result === 'object' && 'exitCode' in result && typeof result.exitCode === 'number') return result.exitCode;
     return 0;
   } catch (e) {
+    // A reader that stopped reading (`claimwatch papers | head`) asked for no more: exit 1, no message.
+    if (e instanceof StdoutError && e.quiet) return e.exitCode;
     io.stderr(`Error: ${describe(e)}`);
     if (opts.debug && e instanceof Error && e.stack) io.stderr(e.stack);
     return exitCodeOf(e);

@@ -1,7 +1,4 @@
-import type { NewPaper, SearchSummary, TaggedChange } from '../app/search.js';
-import type { FetchSummary } from '../app/fetch.js';
-import type { QuerySummary } from '../app/queries.js';
-import type { RunRow } from '../store/searches.js';
+import type { FetchSummary, NewPaper, QuerySummary, RunRow, SearchSummary, TaggedChange } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 import { addDays, OVERLAP_DAYS } from '../evidence/search-window.js';
 

@@ -1,5 +1,5 @@
 import type { Agreement, Conflict, Kappa } from '../evidence/agreement.js';
-import type { LogEntry } from '../app/team.js';
+import type { LogEntry } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 
 const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));

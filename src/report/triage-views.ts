@@ -1,6 +1,5 @@
 import { shortAuthorName } from '../evidence/paper.js';
-import type { KeyMode, TriageCard, TriageEvent, TriageSummary } from '../app/triage.js';
-import type { PaperView } from '../app/library.js';
+import type { KeyMode, PaperView, TriageCard, TriageEvent, TriageSummary } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 import { wrapText } from './views.js';
 

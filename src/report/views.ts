@@ -1,9 +1,5 @@
 import { shortAuthorName } from '../evidence/paper.js';
-import type { ImportSummary } from '../app/import.js';
-import type { TagChange } from '../app/tagging.js';
-import type { PaperView } from '../app/library.js';
-import type { ClaimSummary } from '../app/claims.js';
-import type { HistoryEntry } from '../store/history.js';
+import type { ClaimSummary, HistoryEntry, ImportSummary, PaperView, TagChange } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 import { countsLine } from './report-text.js';
 

@@ -1,17 +1,6 @@
 import type { Db } from './db.js';
-
-/** One entry of the append-only history. */
-export interface HistoryEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  pmid: number | null;
-  claimId: string | null;
-  oldValue: string | null;
-  newValue: string | null;
-  note: string | null;
-}
+import type { HistoryEntry } from '../evidence/views.js';
+export type { HistoryEntry } from '../evidence/views.js';
 
 /** What a caller records; `at` and `id` are filled in. */
 export type NewHistoryEntry = Omit<HistoryEntry, 'id'>;

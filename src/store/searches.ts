@@ -1,16 +1,6 @@
 import type { Db } from './db.js';
-
-/** A saved PubMed search as stored. */
-export interface SavedQuery {
-  name: string;
-  term: string;
-  description: string | null;
-  createdAt: string;
-  removedAt: string | null;
-  lastSuccessAt: string | null;
-  /** Local date (YYYY/MM/DD) of the last fully successful run; null before the first one. */
-  watermark: string | null;
-}
+import type { SavedQuery, RunSearchRow, RunRow } from '../evidence/views.js';
+export type { SavedQuery, RunSearchRow, RunRow } from '../evidence/views.js';
 
 const QUERY_COLUMNS = `name, term, description, created_at AS createdAt, removed_at AS removedAt,
   last_success_at AS lastSuccessAt, watermark`;
@@ -81,30 +71,6 @@ export function getSetting(db: Db, key: string): string | undefined {
 
 export function setSetting(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
-}
-
-/** One per-search line of a run. */
-export interface RunSearchRow {
-  query: string;
-  status: 'ok' | 'failed';
-  mindate: string | null;
-  maxdate: string | null;
-  found: number;
-  new: number;
-  updated: number;
-  known: number;
-  error: string | null;
-}
-
-/** A logged run. */
-export interface RunRow {
-  id: number;
-  kind: 'search' | 'fetch';
-  startedAt: string;
-  finishedAt: string | null;
-  status: 'running' | 'ok' | 'failed';
-  error: string | null;
-  searches: RunSearchRow[];
 }
 
 /** Logs the start of a run; returns its id. */

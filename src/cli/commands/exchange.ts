@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import { exportTagEvents, importTagEvents, readTagEvents, type ImportEventsSummary } from '../../app/exchange.js';
-import { printJson, writeFileAtomic } from '../output.js';
+import { prepareOut, printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
 /** `claimwatch tags export [--reviewer NAME] [--out FILE]`: JSON lines, one tagging event per line. */
 export async function tagsExportCommand(ctx: Context, opts: { reviewer?: string; out?: string }): Promise<number> {
   const reviewer = opts.reviewer !== undefined ? ctx.reviewer(opts.reviewer) : undefined;
+  const out = prepareOut(opts.out, ctx.dbPath);
   const events = await withLibrary(ctx, (db) => exportTagEvents(db, reviewer));
   const text = events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
-  if (opts.out) {
-    writeFileAtomic(opts.out, text);
-    ctx.io.stderr(`wrote ${events.length} event(s) to ${opts.out}`);
+  if (out) {
+    out.write(text);
+    ctx.io.stderr(`wrote ${events.length} event(s) to ${out.path}`);
   } else if (text) {
     ctx.io.stdout(text);
   }

@@ -2,7 +2,7 @@ import { selectExport } from '../../app/export.js';
 import { parseStance } from '../../evidence/claims.js';
 import { EXPORT_FORMATS, lookupFormat, renderExport, type ExportFormat } from '../../export/formats.js';
 import { UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../output.js';
+import { prepareOut } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
 /** What `export` wrote. */
@@ -25,13 +25,14 @@ export async function exportCommand(
     throw new UsageError('--stance needs --claim: say which claim the stance is about, e.g. --claim C7 --stance supports');
   }
   const stance = opts.stance !== undefined ? parseStance(opts.stance) : undefined;
+  const out = prepareOut(opts.out, ctx.dbPath);
   const sel = await withLibrary(ctx, (db) => selectExport(db, { claim: opts.claim, stance }));
   const text = renderExport(format, sel.items);
   const what = sel.claim ? `tagged for ${sel.claim}${sel.stance ? ` as ${sel.stance}` : ''}` : 'in the library';
   if (sel.items.length === 0) ctx.io.stderr(`no papers ${what}: nothing to export`);
-  if (opts.out) {
-    writeFileAtomic(opts.out, text);
-    ctx.io.stderr(`wrote ${sel.items.length} paper(s) ${what} to ${opts.out} (${format})`);
+  if (out) {
+    out.write(text);
+    ctx.io.stderr(`wrote ${sel.items.length} paper(s) ${what} to ${out.path} (${format})`);
   } else if (text) {
     ctx.io.stdout(text);
   }

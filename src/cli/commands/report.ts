@@ -3,12 +3,10 @@ import type { Report } from '../../evidence/report.js';
 import { renderReportText } from '../../report/report-text.js';
 import { renderReportMarkdown } from '../../report/report-markdown.js';
 import { renderReportHtml } from '../../report/report-html.js';
-import { attachChanges } from '../../app/report-changes.js';
-import { saveSnapshot } from '../../store/snapshots.js';
-import { snapshotOf } from '../../evidence/report-changes.js';
+import { attachChanges, recordReport } from '../../app/report-changes.js';
 import { PLAIN } from '../../report/colour.js';
 import { UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../output.js';
+import { prepareOut } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
 const FORMATS = ['text', 'markdown', 'json', 'html'] as const;
@@ -18,6 +16,8 @@ type Format = (typeof FORMATS)[number];
 export async function reportCommand(ctx: Context, opts: { format?: string; claim?: string; out?: string; verbose?: boolean; since?: string }): Promise<Report> {
   const format = (opts.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${opts.format}': use text, markdown, json or html`);
+  // Refused before the library is opened: an --out that is the library must not even be read first.
+  const out = prepareOut(opts.out, ctx.dbPath);
   const now = ctx.io.now();
   const report = await withLibrary(ctx, (db) => attachChanges(
     db,
@@ -25,20 +25,22 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
     { since: opts.since, now, save: false },
   ));
   // A file gets no terminal colour codes.
-  const colour = opts.out ? PLAIN : ctx.colour;
+  const colour = out ? PLAIN : ctx.colour;
   const text =
     format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
     : format === 'html' ? renderReportHtml(report)
     : format === 'markdown' ? renderReportMarkdown(report)
     : renderReportText(report, colour);
-  if (opts.out) {
-    writeFileAtomic(opts.out, text.endsWith('\n') ? text : `${text}\n`);
-    ctx.io.stderr(`Wrote ${format} report to ${opts.out}`);
+  if (out) {
+    out.write(text.endsWith('\n') ? text : `${text}\n`);
+    ctx.io.stderr(`Wrote ${format} report to ${out.path}`);
   } else {
     ctx.io.stdout(text);
+    // On a pipe the write finishes later: wait for it, so a report that never arrived records no snapshot.
+    await ctx.io.flush?.();
   }
   // The snapshot is kept only once the report has been delivered: a report that could not be written
   // must not hide its changes from the next one. A report of one claim is not the lab's report.
-  if (opts.claim === undefined) await withLibrary(ctx, (db) => saveSnapshot(db, snapshotOf(report, now)));
+  if (opts.claim === undefined) await withLibrary(ctx, (db) => recordReport(db, report, now));
   return report;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listRuns, type RunRow } from '../../store/searches.js';
+import { recentRuns } from '../../app/queries.js';
+import type { RunRow } from '../../evidence/views.js';
 import { buildSchedule, DEFAULT_AT, parseAt, renderSchedule, type Schedule } from '../../app/schedule.js';
 import { renderRuns } from '../../report/search-views.js';
 import { printJson } from '../output.js';
@@ -10,7 +11,7 @@ import { parseLimit } from './papers.js';
 /** `claimwatch runs`: the run log, newest first. */
 export async function runsCommand(ctx: Context, opts: { json?: boolean; limit?: string }): Promise<RunRow[]> {
   const limit = parseLimit(opts.limit) ?? 20;
-  const runs = await withLibrary(ctx, (db) => listRuns(db, limit));
+  const runs = await withLibrary(ctx, (db) => recentRuns(db, limit));
   if (opts.json) printJson(ctx.io, runs);
   else ctx.io.stdout(renderRuns(runs, ctx.colour));
   return runs;

@@ -1,0 +1,256 @@
+import type { ChangeKind } from './changes.js';
+import type { Claim, Stance } from './claims.js';
+import type { Paper, RawFormat } from './paper.js';
+import type { StanceCounts } from './report.js';
+import type { ClaimSuggestion } from './suggest.js';
+
+// The shapes the use cases return and the renderers print: plain data, no behaviour, so that src/report
+// needs nothing from src/app or src/store. app/ and store/ re-export the ones they produce.
+
+// Searches
+
+/** One newly stored paper, as the summary lists it. */
+export interface NewPaper {
+  pmid: number;
+  year: number | null;
+  firstAuthor: string | null;
+  title: string | null;
+}
+
+/** A change to a tagged paper. */
+export interface TaggedChange {
+  pmid: number;
+  title: string | null;
+  claims: string[];
+  kinds: ChangeKind[];
+  notices: number[];
+}
+
+/** The outcome of one saved search in one run. */
+export interface SearchOutcome {
+  name: string;
+  ok: boolean;
+  error: string | null;
+  /** The Entrez-date window asked for; null bounds on a first run (everything). */
+  window: { datetype: 'edat'; mindate: string | null; maxdate: string | null };
+  found: number;
+  new: number;
+  updated: number;
+  known: number;
+  /** PMIDs the search listed that efetch did not return even when asked again. */
+  notReturned: number[];
+  watermark: { before: string | null; after: string | null };
+  newPapers: NewPaper[];
+}
+
+/** The outcome of fetching the reading list on the first search. */
+export interface ReadingListOutcome {
+  ok: boolean;
+  error: string | null;
+  requested: number;
+  added: number;
+  notReturned: number[];
+}
+
+/** The outcome of re-fetching tagged papers. */
+export interface RefreshOutcome {
+  ok: boolean;
+  error: string | null;
+  /** Tagged papers, all of which are fetched again each run. */
+  checked: number;
+  /** Tagged papers whose record changed this run. */
+  updated: number;
+  notReturned: number[];
+  /** Every change to a tagged paper this run, from any source. */
+  changes: TaggedChange[];
+}
+
+/** Everything one `claimwatch search` did. */
+export interface SearchSummary {
+  runId: number | null;
+  dryRun: boolean;
+  ok: boolean;
+  /** A failure that stopped the whole run (PubMed unreachable), else null. */
+  error: string | null;
+  startedAt: string;
+  finishedAt: string;
+  today: string;
+  /** Tagged papers that became retracted or got an erratum or expression of concern. */
+  alerts: TaggedChange[];
+  searches: SearchOutcome[];
+  readingList: ReadingListOutcome | null;
+  refresh: RefreshOutcome | null;
+  requests: number;
+  retries: number;
+}
+
+/** What `claimwatch fetch` did. */
+export interface FetchSummary {
+  runId: number;
+  ok: boolean;
+  error: string | null;
+  requested: number;
+  added: NewPaper[];
+  updated: number;
+  unchanged: number;
+  notReturned: number[];
+}
+
+/** A saved PubMed search as stored. */
+export interface SavedQuery {
+  name: string;
+  term: string;
+  description: string | null;
+  createdAt: string;
+  removedAt: string | null;
+  lastSuccessAt: string | null;
+  /** Local date (YYYY/MM/DD) of the last fully successful run; null before the first one. */
+  watermark: string | null;
+}
+
+/** A saved search with what it has found so far. */
+export interface QuerySummary extends SavedQuery {
+  papers: number;
+}
+
+/** One per-search line of a run. */
+export interface RunSearchRow {
+  query: string;
+  status: 'ok' | 'failed';
+  mindate: string | null;
+  maxdate: string | null;
+  found: number;
+  new: number;
+  updated: number;
+  known: number;
+  error: string | null;
+}
+
+/** A logged run. */
+export interface RunRow {
+  id: number;
+  kind: 'search' | 'fetch';
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'ok' | 'failed';
+  error: string | null;
+  searches: RunSearchRow[];
+}
+
+// Imports
+
+/** What importing one file did. */
+export interface FileImport {
+  file: string;
+  format: RawFormat | null;
+  ok: boolean;
+  error: string | null;
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+/** Totals over all files plus each file's outcome. */
+export interface ImportSummary {
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: number;
+  files: FileImport[];
+}
+
+// Papers, tags and claims
+
+/** A paper as `show --json`, `papers --json` and `inbox --json` print it: the record without its raw text, plus the library's state. */
+export type PaperView = Omit<Paper, 'raw' | 'rawFormat'> & {
+  deleted: boolean;
+  dismissed: boolean;
+  dismissals: { reviewer: string; reason: string | null; at: string }[];
+  tags: { claim: string; stance: Stance; note: string | null; reviewer: string; at: string }[];
+  /** Which saved searches (or 'reading-list', 'fetch') found the paper, and when; only `show` fills it. */
+  foundBy?: { source: string; firstSeenAt: string }[];
+};
+
+/** What a tagging action did, for the command to report. */
+export interface TagChange {
+  pmid: number;
+  /** null for dismissals, which concern the paper as a whole. */
+  claim: string | null;
+  reviewer: string;
+  action: 'tagged' | 'retagged' | 'unchanged' | 'untagged' | 'dismissed' | 'undismissed';
+  from: Stance | null;
+  to: Stance | null;
+  note: string | null;
+  retracted: boolean;
+}
+
+/** A claim with the number of papers per stance. */
+export interface ClaimSummary extends Claim {
+  counts: StanceCounts;
+}
+
+// History and the team log
+
+/** One entry of the append-only history. */
+export interface HistoryEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  pmid: number | null;
+  claimId: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  note: string | null;
+}
+
+/** What a log entry changed: a tag, a dismissal, a claim, or (recorded by claimwatch itself) a paper's status. */
+export type LogKind = 'tag' | 'dismissal' | 'claim' | 'paper';
+
+/** One change in the team log: a history entry with its kind. */
+export type LogEntry = HistoryEntry & { kind: LogKind };
+
+// Triage
+
+/** What the single-key reader is waiting for: any key, the stance of a chosen claim, or the text of a note. */
+export type KeyMode = { kind: 'browse' } | { kind: 'stance'; claim: string } | { kind: 'note'; text: string };
+
+/** Everything the card of the current paper shows. */
+export interface TriageCard {
+  paper: PaperView;
+  /** 1-based position in the queue, and its length. */
+  position: number;
+  total: number;
+  reviewer: string;
+  /** The suggestions numbered first on the card (at most SUGGESTIONS_SHOWN), best first. */
+  suggestions: ClaimSuggestion[];
+  /** Claims as numbered on the card: numbering[0] is key 1. */
+  numbering: Claim[];
+}
+
+/** What an action did, for the command to show. */
+export type TriageEvent =
+  | { kind: 'tagged'; change: TagChange }
+  | { kind: 'noted'; change: TagChange }
+  | { kind: 'dismissed'; pmid: number }
+  | { kind: 'skipped'; pmid: number }
+  | { kind: 'next'; pmid: number }
+  | { kind: 'undone'; what: string; pmid: number }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'help' }
+  | { kind: 'quit' };
+
+/** What a session decided, once undos are taken out. */
+export interface TriageSummary {
+  reviewer: string;
+  total: number;
+  /** Papers shown at least once. */
+  seen: number;
+  papersTagged: number;
+  tags: Record<Stance, number>;
+  dismissed: number;
+  skipped: number;
+  quit: boolean;
+}
