@@ -109,6 +109,10 @@ describe('a read-only library', () => {
     expect(imp.stdout).toBe('');
     expect(imp.stderr).toMatch(/^Error: the library .*lib\.db is read-only: make it writable/);
     expect(imp.stderr).not.toMatch(/disk I\/O/);
+    const report = runAsOther(['report'], db);
+    expect(report.code).toBe(0);
+    expect(report.stderr).toMatch(/^Warning: the library .*lib\.db is read-only, so this report is not kept/);
+    expect(report.stdout).toMatch(/claimwatch evidence report/);
     const tag = runAsOther(['tag', '12091962', 'C1', 's'], db);
     expect(tag.code).toBe(1);
     expect(tag.stdout).toBe('');

@@ -19,11 +19,13 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
   // Refused before the library is opened: an --out that is the library must not even be read first.
   const out = prepareOut(opts.out, ctx.dbPath);
   const now = ctx.io.now();
-  const report = await withLibrary(ctx, (db) => attachChanges(
-    db,
-    reportFromLibrary(db, { claim: opts.claim, now, verbose: opts.verbose }),
-    { since: opts.since, now, save: false },
-  ));
+  let readonly = false;
+  const report = await withLibrary(ctx, (db) => {
+    readonly = db.readonly;
+    return attachChanges(db, reportFromLibrary(db, { claim: opts.claim, now, verbose: opts.verbose }), { since: opts.since, now, save: false });
+  });
+  // Said before the report, so it is not lost below a long one.
+  if (readonly) ctx.io.stderr(`Warning: the library ${ctx.dbPath} is read-only, so this report is not kept as the start of the next report's "what changed" (make it writable to keep it)`);
   // A file gets no terminal colour codes.
   const colour = out ? PLAIN : ctx.colour;
   const text =
@@ -41,6 +43,6 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
   }
   // The snapshot is kept only once the report has been delivered: a report that could not be written
   // must not hide its changes from the next one. A report of one claim is not the lab's report.
-  if (opts.claim === undefined) await withLibrary(ctx, (db) => recordReport(db, report, now));
+  if (opts.claim === undefined && !readonly) await withLibrary(ctx, (db) => recordReport(db, report, now));
   return report;
 }
