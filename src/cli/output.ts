@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import chalk, { Chalk } from 'chalk';
 import { PLAIN, type Colouriser } from '../report/colour.js';
+import { jsonText } from '../report/visible.js';
 import { ClaimwatchError } from '../errors.js';
 
 /** Everything a command may touch of the outside world, injected so tests can call commands directly. */
@@ -48,7 +49,7 @@ export function makeColouriser(on: boolean): Colouriser {
 
 /** Prints one JSON document on stdout. */
 export function printJson(io: CliIO, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout(`${jsonText(value)}\n`);
 }
 
 /** Writes a file whole or not at all: a temporary file renamed over the target. */

@@ -7,6 +7,7 @@ import { attachChanges } from '../../app/report-changes.js';
 import { saveSnapshot } from '../../store/snapshots.js';
 import { snapshotOf } from '../../evidence/report-changes.js';
 import { PLAIN } from '../../report/colour.js';
+import { jsonText } from '../../report/visible.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
@@ -27,7 +28,7 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
   // A file gets no terminal colour codes.
   const colour = opts.out ? PLAIN : ctx.colour;
   const text =
-    format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
+    format === 'json' ? `${jsonText(report)}\n`
     : format === 'html' ? renderReportHtml(report)
     : format === 'markdown' ? renderReportMarkdown(report)
     : renderReportText(report, colour);
