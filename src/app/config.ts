@@ -40,10 +40,20 @@ export function libraryFiles(dbPath: string): LibraryFile[] {
     { path: `${lock}-shm`, role: 'search lock journal' },
   ];
 }
+// C0 controls (newline and tab included), DEL and C1 controls.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Who is tagging: flag, then CLAIMWATCH_REVIEWER, then the login name. */
 export function resolveReviewer(flag: string | undefined, env: NodeJS.ProcessEnv, login: string): string {
   if (flag !== undefined && !flag.trim()) throw new UsageError('--reviewer is empty: give a name, e.g. --reviewer ann');
+  // A name is printed on every `log`, `history` and report line: a newline in it would forge a line,
+  // an escape would reach the terminal of everyone who reads the library.
+  if (flag !== undefined && CONTROL.test(flag.trim())) {
+    throw new UsageError('--reviewer contains a control character (a newline, tab or escape): give a plain name, e.g. --reviewer ann');
+  }
+  if (flag === undefined && env.CLAIMWATCH_REVIEWER !== undefined && CONTROL.test(env.CLAIMWATCH_REVIEWER.trim())) {
+    throw new UsageError('CLAIMWATCH_REVIEWER contains a control character (a newline, tab or escape): set it to a plain name, e.g. CLAIMWATCH_REVIEWER=ann');
+  }
   const name = (flag ?? (env.CLAIMWATCH_REVIEWER?.trim() || login)).trim();
   return name || 'unknown';
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import chalk, { Chalk } from 'chalk';
 import { PLAIN, type Colouriser } from '../report/colour.js';
+import { jsonText } from '../report/visible.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import { libraryFiles, type LibraryFile } from '../app/config.js';
 
@@ -96,7 +97,7 @@ export function makeColouriser(on: boolean): Colouriser {
 
 /** Prints one JSON document on stdout. */
 export function printJson(io: CliIO, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout(`${jsonText(value)}\n`);
 }
 
 /** Why `file` may not be written as an --out file, or null when it may. */

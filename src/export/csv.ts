@@ -7,9 +7,16 @@ export const CSV_COLUMNS = ['pmid', 'doi', 'title', 'authors', 'journal', 'year'
 // a double quote or a line break is quoted, with its quotes doubled.
 const EOL = '\r\n';
 
-/** One field, quoted when RFC 4180 requires it. */
+// A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK, DDE through
+// =cmd|...), and titles, names and notes come from PubMed, imported files and other reviewers. OWASP's
+// advice (https://owasp.org/www-community/attacks/CSV_Injection): prefix such a cell with ' (which a
+// spreadsheet then shows as text, without the quote) and quote the cell.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One field, quoted when RFC 4180 requires it; text a spreadsheet would run as a formula gets a leading ' and quotes. */
 export function csvField(value: string | number | boolean | null): string {
   const s = value === null ? '' : String(value);
+  if (typeof value === 'string' && FORMULA_START.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -1,5 +1,6 @@
 import type { Stance } from '../evidence/claims.js';
 import type { ChainView, Grade, Report, ReportChanges, ReportClaim, ReportEntry, TimelinePoint } from '../evidence/report.js';
+import { visibleData } from './visible.js';
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values (SVG included). */
 export function escapeHtml(s: string): string {
@@ -363,6 +364,7 @@ footer{margin-top:40px;font-size:12px;color:var(--muted);border-top:1px solid va
 
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched. */
 export function renderReportHtml(r: Report): string {
+  r = visibleData(r);
   const review = `<p class="review">Claims of ${esc('Sottile & Vida 2022')}: <i>${esc(REVIEW.citation)}</i> ${link(pubmedUrl(REVIEW.pmid), `PMID ${REVIEW.pmid}`)} · ${link(doiUrl(REVIEW.doi), `doi:${REVIEW.doi}`)}</p>`;
   const body = [
     `<header class="top"><h1>Evidence report</h1>${review}<p class="generated">Generated <time datetime="${esc(r.generatedAt)}">${esc(r.generatedAt)}</time> by claimwatch · ${r.claims.length} claim${r.claims.length === 1 ? '' : 's'}</p></header>`,

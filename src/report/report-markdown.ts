@@ -1,6 +1,7 @@
 import type { Stance } from '../evidence/claims.js';
 import type { Report, ReportClaim, ReportEntry } from '../evidence/report.js';
 import { changesHeading, changesLines, chainLines, groupByPaper, timelineLine } from './report-text.js';
+import { visibleData } from './visible.js';
 
 /** The paper's evidence kind: "_animal_", "_rct-patients_ (set by a reviewer)". */
 function mdKind(e: Pick<ReportEntry, 'kind' | 'kindOverridden'>): string {
@@ -57,6 +58,7 @@ function statementHistory(c: ReportClaim): string[] {
 
 /** The report as a Markdown document. */
 export function renderReportMarkdown(r: Report): string {
+  r = visibleData(r);
   const out: string[] = ['# Evidence report', '', `Generated ${r.generatedAt}.`, ''];
   if (r.changes) {
     const lines = changesLines(r.changes);

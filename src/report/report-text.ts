@@ -1,6 +1,7 @@
 import type { Stance } from '../evidence/claims.js';
 import type { ChainView, Report, ReportChanges, ReportClaim, ReportEntry, StanceCounts, TimelinePoint } from '../evidence/report.js';
 import type { Colouriser } from './colour.js';
+import { visibleData } from './visible.js';
 
 const HEADINGS: Record<Stance, string> = { supports: 'Supports', qualifies: 'Qualifies', contradicts: 'Contradicts' };
 
@@ -100,6 +101,7 @@ function entryLine(e: ReportEntry, c: Colouriser): string[] {
 
 /** The report for a terminal: one block per claim. */
 export function renderReportText(r: Report, c: Colouriser): string {
+  r = visibleData(r);
   const out: string[] = [c.bold('claimwatch evidence report'), c.dim(`generated ${r.generatedAt}`), ''];
   if (r.changes) {
     const lines = changesLines(r.changes);

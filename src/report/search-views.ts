@@ -1,6 +1,7 @@
 import type { FetchSummary, NewPaper, QuerySummary, RunRow, SearchSummary, TaggedChange } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 import { addDays, OVERLAP_DAYS } from '../evidence/search-window.js';
+import { visibleData } from './visible.js';
 
 const KIND_WORDS: Record<TaggedChange['kinds'][number], string> = {
   retracted: 'RETRACTED',
@@ -16,6 +17,7 @@ function clip(text: string | null, width: number): string {
 
 /** "  36311515  2022  Sottile RJ  A proposed mechanism…" */
 export function paperLine(p: NewPaper, width = 100): string {
+  p = visibleData(p);
   const head = `  ${String(p.pmid).padStart(8)}  ${p.year ?? '----'}  ${clip(p.firstAuthor ?? '', 18).padEnd(18)}  `;
   return `${head}${clip(p.title, Math.max(20, width - head.length))}`;
 }
@@ -33,6 +35,7 @@ function windowText(w: SearchSummary['searches'][number]['window']): string {
 
 /** The morning summary: alerts first, then each search, the reading list and the tagged refresh. */
 export function renderSearchSummary(s: SearchSummary, c: Colouriser, width = 100): string {
+  s = visibleData(s);
   const out: string[] = [];
   if (s.alerts.length) {
     out.push(c.bold(c.red(`${s.alerts.length} tagged paper${s.alerts.length === 1 ? '' : 's'} changed status:`)));
@@ -71,6 +74,7 @@ export function renderSearchSummary(s: SearchSummary, c: Colouriser, width = 100
 
 /** What `fetch` added. */
 export function renderFetchSummary(s: FetchSummary, c: Colouriser, width = 100): string {
+  s = visibleData(s);
   const out = [`${s.requested} requested: ${s.added.length} added, ${s.updated} updated, ${s.unchanged} unchanged${s.notReturned.length ? c.red(`, ${s.notReturned.length} not returned`) : ''}`];
   for (const p of s.added) out.push(paperLine(p, width));
   return out.join('\n');
@@ -78,6 +82,7 @@ export function renderFetchSummary(s: FetchSummary, c: Colouriser, width = 100):
 
 /** The saved searches, one per line. */
 export function renderQueryList(qs: QuerySummary[], c: Colouriser): string {
+  qs = visibleData(qs);
   if (!qs.length) return "No saved searches. Add one with: claimwatch queries add NAME 'TERM'";
   const w = Math.max(...qs.map((q) => q.name.length));
   return qs.map((q) => {
@@ -88,6 +93,7 @@ export function renderQueryList(qs: QuerySummary[], c: Colouriser): string {
 
 /** One search in full. */
 export function renderQuery(q: ReturnType<typeof import('../app/queries.js').showQuery>, c: Colouriser): string {
+  q = visibleData(q);
   const out = [
     c.bold(q.name) + (q.description ? `: ${q.description}` : ''),
     `term: ${q.term}`,
@@ -106,6 +112,7 @@ export function renderQuery(q: ReturnType<typeof import('../app/queries.js').sho
 
 /** The run log, newest first. */
 export function renderRuns(runs: RunRow[], c: Colouriser): string {
+  runs = visibleData(runs);
   if (!runs.length) return 'No runs yet. Run: claimwatch search';
   const out: string[] = [];
   for (const r of runs) {

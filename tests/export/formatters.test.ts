@@ -233,6 +233,30 @@ describe('CSV', () => {
   it('writes the header alone for no papers', () => {
     expect(renderCsv([])).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
   });
+
+  // https://owasp.org/www-community/attacks/CSV_Injection
+  it('neutralises a cell a spreadsheet would run as a formula: a leading quote, and the cell quoted', () => {
+    expect(csvField('=HYPERLINK("http://evil.example","x")')).toBe(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(csvField('+1+2')).toBe(`"'+1+2"`);
+    expect(csvField('-2+3+cmd|\' /C calc\'!A0')).toBe(`"'-2+3+cmd|' /C calc'!A0"`);
+    expect(csvField('@SUM(1+1)')).toBe(`"'@SUM(1+1)"`);
+    expect(csvField('\t=1')).toBe(`"'\t=1"`);
+    expect(csvField('\r=1')).toBe(`"'\r=1"`);
+    // Only the first character counts; numbers and booleans are claimwatch's own.
+    expect(csvField('a=1')).toBe('a=1');
+    expect(csvField(' =1')).toBe(' =1');
+    expect(csvField(-1)).toBe('-1');
+  });
+
+  it('keeps a neutralised file RFC 4180-valid: each hostile cell reads back as itself behind one quote', () => {
+    const p = QUOTES();
+    const hostile = { ...p, title: '=1+1', journal: '@SUM(A1)', doi: '-1+1', authors: [{ last: '+Evil', fore: 'A, "B"', initials: 'AB', collective: null }] };
+    const rows = readCsv(renderCsv([item(hostile)]));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toHaveLength(CSV_COLUMNS.length);
+    const r = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows[1]![i]]));
+    expect(r).toMatchObject({ title: "'=1+1", journal: "'@SUM(A1)", doi: "'-1+1", authors: `'+Evil, A, "B"` });
+  });
 });
 
 describe('formats', () => {

@@ -1,6 +1,7 @@
 import { addClaim, claimSummaries, editClaim, setClaimRetired, showClaim, type ClaimSummary } from '../../app/claims.js';
 import type { Claim } from '../../evidence/claims.js';
 import { renderClaim, renderClaimList } from '../../report/views.js';
+import { visibleText } from '../../report/visible.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
@@ -35,7 +36,7 @@ export async function claimsAddCommand(
   const claim = await withLibrary(ctx, (db) =>
     addClaim(db, { slug, statement, keywords: splitList(opts.keywords) ?? [], dependsOn: splitList(opts.dependsOn) ?? [], actor, at: ctx.io.now() }));
   if (opts.json) printJson(ctx.io, claim);
-  else ctx.io.stdout(`Added ${claim.id} ${claim.slug}: ${claim.statement}`);
+  else ctx.io.stdout(`Added ${claim.id} ${claim.slug}: ${visibleText(claim.statement)}`);
   return claim;
 }
 

@@ -1,6 +1,7 @@
 import { importFiles, type ImportSummary, type ImportThreads } from '../../app/import.js';
 import { UsageError } from '../../errors.js';
 import { renderImportSummary } from '../../report/views.js';
+import { visibleText } from '../../report/visible.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
@@ -30,7 +31,7 @@ export async function importCommand(
     : undefined;
   const summary = await withLibrary(ctx, (db) => importFiles(db, files, ctx.io.now, progress, threads));
   if (progress) ctx.io.progress('');
-  for (const f of summary.files) if (!f.ok) ctx.io.stderr(`Error: ${f.file}: ${f.error} (nothing from this file was imported)`);
+  for (const f of summary.files) if (!f.ok) ctx.io.stderr(`Error: ${visibleText(`${f.file}: ${f.error}`)} (nothing from this file was imported)`);
   if (opts.json) printJson(ctx.io, summary);
   else ctx.io.stdout(renderImportSummary(summary, ctx.colour));
   return { summary, exitCode: summary.failed ? 1 : 0 };

@@ -5,6 +5,7 @@ import { renderReportMarkdown } from '../../report/report-markdown.js';
 import { renderReportHtml } from '../../report/report-html.js';
 import { attachChanges, recordReport } from '../../app/report-changes.js';
 import { PLAIN } from '../../report/colour.js';
+import { jsonText } from '../../report/visible.js';
 import { UsageError } from '../../errors.js';
 import { prepareOut } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
@@ -29,7 +30,7 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
   // A file gets no terminal colour codes.
   const colour = out ? PLAIN : ctx.colour;
   const text =
-    format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
+    format === 'json' ? `${jsonText(report)}\n`
     : format === 'html' ? renderReportHtml(report)
     : format === 'markdown' ? renderReportMarkdown(report)
     : renderReportText(report, colour);

@@ -6,6 +6,7 @@ import { entrezDate, parseSince } from '../../evidence/search-window.js';
 import { UsageError } from '../../errors.js';
 import { defaultLedgerFile } from '../../eutils/index.js';
 import { renderFetchSummary, renderProgress, renderSearchSummary } from '../../report/search-views.js';
+import { visibleText } from '../../report/visible.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
@@ -49,7 +50,7 @@ export async function searchCommand(
     const reason = summary.error
       ? `${summary.error}; nothing was lost: the next run covers this one`
       : `${summary.searches.filter((s) => !s.ok).length + (summary.readingList?.ok === false ? 1 : 0) + (summary.refresh?.ok === false ? 1 : 0)} part(s) of the run failed (see above); what succeeded is saved and the next run covers the rest`;
-    ctx.io.stderr(`Error: ${reason}`);
+    ctx.io.stderr(`Error: ${visibleText(reason)}`);
   }
   return { summary, exitCode: summary.ok ? 0 : 1 };
 }
@@ -64,6 +65,6 @@ export async function fetchCommand(ctx: Context, args: string[], opts: NetOpts &
   else if (summary.added.length || summary.updated || summary.unchanged || summary.notReturned.length) {
     ctx.io.stdout(renderFetchSummary(summary, ctx.colour, titleWidth(ctx)));
   }
-  if (!summary.ok) ctx.io.stderr(`Error: ${summary.error}`);
+  if (!summary.ok) ctx.io.stderr(`Error: ${visibleText(String(summary.error))}`);
   return { summary, exitCode: summary.ok ? 0 : 1 };
 }

@@ -5,6 +5,7 @@ import {
 import {
   renderTriageCard, renderTriageEvent, renderTriageHelp, renderTriagePrompt, renderTriageSummary,
 } from '../../report/triage-views.js';
+import { visibleText } from '../../report/visible.js';
 import { withLibrary, type Context } from '../context.js';
 import { parseLimit } from './papers.js';
 
@@ -56,7 +57,7 @@ async function runLines(ctx: Context, session: TriageSession, blind: boolean, in
       const card = session.card();
       const r = parseLine(line, card.numbering.map((k) => k.id), session.claims());
       if (r.error) {
-        ctx.io.stderr(`warning: line ${lineNo}: ${r.error} (ignored)`);
+        ctx.io.stderr(`warning: line ${lineNo}: ${visibleText(r.error)} (ignored)`);
         continue;
       }
       if (!r.action) continue;
