@@ -40,11 +40,18 @@ export function readTagEvents(file: string, stdin: () => string): SourcedEvent[]
     throw new UsageError(`cannot read ${file}: ${why} (give a file written by 'claimwatch tags export')`);
   }
   const events: SourcedEvent[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
+  // Line by line without splitting: a large file is not held twice.
+  for (let start = 0, i = 0; start < text.length; i++) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    start = end < 0 ? text.length : end + 1;
+    if (!line.trim()) continue;
     const where = `${file} line ${i + 1}`;
-    events.push({ ...parseTagEvent(line, where), where, seq: i });
-  });
+    const e: SourcedEvent = parseTagEvent(line, where);
+    e.where = where;
+    e.seq = i;
+    events.push(e);
+  }
   return events;
 }
 
