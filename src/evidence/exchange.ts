@@ -128,13 +128,15 @@ export interface ClaimInfo {
  */
 export function checkEventRules(events: readonly SourcedEvent[], claims: ReadonlyMap<string, ClaimInfo>, now: string): EventProblem[] {
   const problems: EventProblem[] = [];
+  // As instants: '09:00:00Z' and '09:00:00.000Z' are the same time but do not compare equal as text.
+  const nowMs = Date.parse(now);
   for (const e of events) {
-    if (e.at > now) {
+    if (Date.parse(e.at) > nowMs) {
       problems.push({ event: e, problem: `${e.at} is later than now (${now}): check the clock of the machine that exported it, or remove the line` });
       continue;
     }
     const claim = e.claim !== null ? claims.get(e.claim) : undefined;
-    if ((e.action === 'tag' || e.action === 'retag') && claim?.retiredAt && e.at >= claim.retiredAt) {
+    if ((e.action === 'tag' || e.action === 'retag') && claim?.retiredAt && Date.parse(e.at) >= Date.parse(claim.retiredAt)) {
       problems.push({ event: e, problem: `tags ${claim.id}, which this library retired at ${claim.retiredAt}: restore it first with 'claimwatch claims restore ${claim.id}', or remove the line` });
     }
   }
@@ -185,7 +187,7 @@ export function replayPaper(events: readonly SourcedEvent[], isNew: (e: SourcedE
           problems.push({
             event: blamed,
             problem: blamed === e
-              ? `${e.reviewer} dismisses PMID ${e.pmid} while ${e.reviewer}'s tag for ${claimsList} stands: dismiss refuses that; remove the line, or untag it in the exporting library and export again`
+              ? `${e.reviewer} dismisses PMID ${e.pmid} while ${e.reviewer}'s tag for ${claimsList} stands: dismiss refuses that; remove the line`
               : `${e.reviewer}'s tag of PMID ${e.pmid} for ${blamed.claim as string} would still stand when ${e.reviewer} dismissed the paper here at ${e.at}: dismiss refuses that; remove the line`,
           });
         }
