@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.js';
 import { claimTagCounts, insertClaim, listClaims, updateClaim } from '../store/claims.js';
 import { appendHistory, historyForClaim, type HistoryEntry } from '../store/history.js';
-import { nextClaimId, resolveClaim, validateSlug, type Claim } from '../evidence/claims.js';
+import { dependencyCycle, nextClaimId, resolveClaim, validateSlug, type Claim } from '../evidence/claims.js';
 import { UsageError } from '../errors.js';
 import type { ClaimSummary } from '../evidence/views.js';
 export type { ClaimSummary } from '../evidence/views.js';
@@ -25,7 +25,13 @@ function checkDependsOn(db: Db, refs: string[], self?: string): string[] {
   const claims = listClaims(db);
   const ids = refs.map((r) => resolveClaim(r, claims).id);
   if (self && ids.includes(self)) throw new UsageError(`claim ${self} cannot depend on itself: remove it from --depends-on`);
-  return [...new Set(ids)];
+  const unique = [...new Set(ids)];
+  const cycle = self ? dependencyCycle(self, unique, claims) : null;
+  if (self && cycle) {
+    const via = cycle.slice(2, -1);
+    throw new UsageError(`${self} cannot depend on ${cycle[1]!}: ${cycle[1]!} already depends on ${self}${via.length ? ` through ${via.join(', ')}` : ''} (${cycle.join(' → ')}); leave ${cycle[1]!} out of --depends-on`);
+  }
+  return unique;
 }
 
 /** Adds a claim with the next free id. */

@@ -40,6 +40,7 @@ export function libraryFiles(dbPath: string): LibraryFile[] {
     { path: `${lock}-shm`, role: 'search lock journal' },
   ];
 }
+
 // C0 controls (newline and tab included), DEL and C1 controls.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 

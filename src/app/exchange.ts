@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import type { Db } from '../store/db.js';
 import { listClaims } from '../store/claims.js';
+import { tagEventStatements, tagEvents } from '../store/history.js';
+import { missingPapers, replayedStateStatements } from '../store/tags.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
-import { TAG_ACTIONS, compareEvents, parseTagEvent, replay, type TagEvent } from '../evidence/exchange.js';
+import {
+  checkEventRules, compareEvents, describeProblems, parseTagEvent, replayPaper,
+  type ClaimInfo, type PaperReplay, type SourcedEvent, type TagEvent,
+} from '../evidence/exchange.js';
 
 /** What `tags import` did. */
 export interface ImportEventsSummary {
@@ -14,35 +19,18 @@ export interface ImportEventsSummary {
   dismissals: number;
 }
 
-interface HistoryRow {
-  uid: string;
-  at: string;
-  actor: string;
-  action: string;
-  pmid: number;
-  claim_id: string | null;
-  old_value: string | null;
-  new_value: string | null;
-  note: string | null;
-}
-
-const ACTIONS_SQL = TAG_ACTIONS.map((a) => `'${a}'`).join(', ');
-
 /** Every tagging event of the library (or of one reviewer), in the order all libraries agree on. */
 export function exportTagEvents(db: Db, reviewer?: string): TagEvent[] {
-  const rows = db.prepare(`SELECT uid, at, actor, action, pmid, claim_id, old_value, new_value, note FROM history
-    WHERE action IN (${ACTIONS_SQL}) ${reviewer !== undefined ? 'AND actor = ?' : ''}`)
-    .all(...(reviewer !== undefined ? [reviewer] : [])) as HistoryRow[];
-  return rows
+  return tagEvents(db, reviewer)
     .map((r): TagEvent => ({
-      v: 1, uid: r.uid, at: r.at, reviewer: r.actor, action: r.action as TagEvent['action'], pmid: r.pmid,
-      claim: r.claim_id, old: r.old_value, new: r.new_value, note: r.note,
+      v: 1, uid: r.uid, at: r.at, reviewer: r.reviewer, action: r.action, pmid: r.pmid,
+      claim: r.claim, old: r.old, new: r.new, note: r.note,
     }))
     .sort(compareEvents);
 }
 
 /** Reads an export file (or standard input for '-'), checking every line before anything is written. */
-export function readTagEvents(file: string, stdin: () => string): TagEvent[] {
+export function readTagEvents(file: string, stdin: () => string): SourcedEvent[] {
   let text: string;
   try {
     text = file === '-' ? stdin() : fs.readFileSync(file, 'utf8');
@@ -51,70 +39,102 @@ export function readTagEvents(file: string, stdin: () => string): TagEvent[] {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     throw new UsageError(`cannot read ${file}: ${why} (give a file written by 'claimwatch tags export')`);
   }
-  const events: TagEvent[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim()) events.push(parseTagEvent(line, `${file} line ${i + 1}`));
-  });
+  const events: SourcedEvent[] = [];
+  // Line by line without splitting: a large file is not held twice.
+  for (let start = 0, i = 0; start < text.length; i++) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    start = end < 0 ? text.length : end + 1;
+    if (!line.trim()) continue;
+    const where = `${file} line ${i + 1}`;
+    const e: SourcedEvent = parseTagEvent(line, where);
+    e.where = where;
+    e.seq = i;
+    events.push(e);
+  }
   return events;
+}
+
+/** One reviewer's new events on one paper, with what all of that reviewer's events on it replay to. */
+interface PaperPlan {
+  pmid: number;
+  reviewer: string;
+  fresh: SourcedEvent[];
+  replay: PaperReplay;
 }
 
 /**
  * Merges tagging events from another library. Events already here (same uid) are skipped; then each
  * tag and dismissal the new events touch is recomputed from all its events in the shared order, so
  * importing files in any order, or twice, ends with the same tags and the same history.
+ *
+ * All or nothing, in one write transaction: every event is checked first (the claims and papers exist, the
+ * time is not after `now`, no tag of a claim retired before it, no dismissal of a paper the reviewer's tag
+ * stands on) and any refusal writes nothing. The work is one indexed lookup per event and per reviewer and
+ * paper, so the write lock is held for a time that grows in step with the file.
  */
-export function importTagEvents(db: Db, events: readonly TagEvent[]): ImportEventsSummary {
-  const claims = new Set(listClaims(db).map((c) => c.id));
-  const unknownClaims = [...new Set(events.map((e) => e.claim).filter((c): c is string => c !== null && !claims.has(c)))];
-  if (unknownClaims.length) {
-    throw new ClaimwatchError(`the file tags claims this library does not have (${unknownClaims.join(', ')}): add them with 'claimwatch claims add' first`);
-  }
-  const has = db.prepare('SELECT 1 FROM papers WHERE pmid = ?').pluck();
-  const missing = [...new Set(events.map((e) => e.pmid))].filter((p) => has.get(p) === undefined).sort((a, b) => a - b);
-  if (missing.length) {
-    const shown = missing.slice(0, 20).join(' ');
-    throw new ClaimwatchError(`${missing.length} tagged paper(s) are not in this library: fetch them first with 'claimwatch fetch ${shown}${missing.length > 20 ? ' ...' : ''}'`);
-  }
+export function importTagEvents(db: Db, events: readonly SourcedEvent[], now: string): ImportEventsSummary {
   return db.transaction((): ImportEventsSummary => {
-    const insert = db.prepare(`INSERT OR IGNORE INTO history (uid, at, actor, action, pmid, claim_id, old_value, new_value, note)
-      VALUES (@uid, @at, @reviewer, @action, @pmid, @claim, @old, @new, @note)`);
-    const tagKeys = new Map<string, { pmid: number; claim: string; reviewer: string }>();
-    const dismissalKeys = new Map<string, { pmid: number; reviewer: string }>();
-    let added = 0;
+    const claims = new Map<string, ClaimInfo>(listClaims(db).map((c) => [c.id, { id: c.id, retiredAt: c.retiredAt }]));
+    const unknownClaims = [...new Set(events.map((e) => e.claim).filter((c): c is string => c !== null && !claims.has(c)))];
+    if (unknownClaims.length) {
+      throw new ClaimwatchError(`the file tags claims this library does not have (${unknownClaims.join(', ')}): add them with 'claimwatch claims add' first`);
+    }
+    const missing = missingPapers(db, events.map((e) => e.pmid));
+    if (missing.length) {
+      const shown = missing.slice(0, 20).join(' ');
+      throw new ClaimwatchError(`${missing.length} tagged paper(s) are not in this library: fetch them first with 'claimwatch fetch ${shown}${missing.length > 20 ? ' ...' : ''}'`);
+    }
+
+    const history = tagEventStatements(db);
+    // New: not in the history, and the first line of the file with that uid.
+    const uids = new Set<string>();
+    const fresh: SourcedEvent[] = [];
     for (const e of events) {
-      if (insert.run(e).changes === 0) continue;
-      added += 1;
-      if (e.claim !== null) tagKeys.set(`${e.pmid}|${e.claim}|${e.reviewer}`, { pmid: e.pmid, claim: e.claim, reviewer: e.reviewer });
-      else dismissalKeys.set(`${e.pmid}|${e.reviewer}`, { pmid: e.pmid, reviewer: e.reviewer });
+      if (uids.has(e.uid)) continue;
+      uids.add(e.uid);
+      if (!history.known(e.uid)) fresh.push(e);
     }
-    const tagEvents = db.prepare(`SELECT uid, at, action, new_value AS new, note FROM history
-      WHERE pmid = ? AND claim_id = ? AND actor = ? AND action IN ('tag', 'retag', 'untag')`);
-    const dismissalEvents = db.prepare(`SELECT uid, at, action, new_value AS new, note FROM history
-      WHERE pmid = ? AND actor = ? AND action IN ('dismiss', 'undismiss')`);
-    for (const k of tagKeys.values()) {
-      const s = replay(tagEvents.all(k.pmid, k.claim, k.reviewer) as Parameters<typeof replay>[0]);
-      if (s?.kind === 'tag') {
-        db.prepare(`INSERT INTO tags (pmid, claim_id, reviewer, stance, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT (pmid, claim_id, reviewer) DO UPDATE SET stance = excluded.stance, note = excluded.note,
-            created_at = excluded.created_at, updated_at = excluded.updated_at`)
-          .run(k.pmid, k.claim, k.reviewer, s.stance, s.note, s.createdAt, s.updatedAt);
-      } else {
-        db.prepare('DELETE FROM tags WHERE pmid = ? AND claim_id = ? AND reviewer = ?').run(k.pmid, k.claim, k.reviewer);
+    const problems = checkEventRules(fresh, claims, now);
+    const byPaper = new Map<string, SourcedEvent[]>();
+    for (const e of fresh) {
+      const key = `${e.pmid}|${e.reviewer}`;
+      const group = byPaper.get(key);
+      if (group) group.push(e);
+      else byPaper.set(key, [e]);
+    }
+    const isFresh = new Set(fresh);
+    const plans: PaperPlan[] = [];
+    for (const group of byPaper.values()) {
+      const { pmid, reviewer } = group[0]!;
+      const replay = replayPaper([...history.ofPaper(pmid, reviewer), ...group], (e) => isFresh.has(e));
+      problems.push(...replay.problems);
+      plans.push({ pmid, reviewer, fresh: group, replay });
+    }
+    if (problems.length) throw new UsageError(describeProblems(problems));
+
+    for (const e of fresh) history.insert(e);
+    const state = replayedStateStatements(db);
+    let tags = 0;
+    let dismissals = 0;
+    for (const p of plans) {
+      for (const claim of new Set(p.fresh.map((e) => e.claim).filter((c): c is string => c !== null))) {
+        const s = p.replay.tags.get(claim);
+        if (s?.kind === 'tag') state.putTag({ pmid: p.pmid, claim, reviewer: p.reviewer, stance: s.stance, note: s.note, createdAt: s.createdAt, updatedAt: s.updatedAt });
+        else state.deleteTag(p.pmid, claim, p.reviewer);
+        tags += 1;
       }
-    }
-    for (const k of dismissalKeys.values()) {
-      const s = replay(dismissalEvents.all(k.pmid, k.reviewer) as Parameters<typeof replay>[0]);
-      if (s?.kind === 'dismissal') {
-        db.prepare(`INSERT INTO dismissals (pmid, reviewer, reason, at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (pmid, reviewer) DO UPDATE SET reason = excluded.reason, at = excluded.at`).run(k.pmid, k.reviewer, s.reason, s.at);
-      } else {
-        db.prepare('DELETE FROM dismissals WHERE pmid = ? AND reviewer = ?').run(k.pmid, k.reviewer);
+      if (p.fresh.some((e) => e.claim === null)) {
+        const d = p.replay.dismissal;
+        if (d?.kind === 'dismissal') state.putDismissal({ pmid: p.pmid, reviewer: p.reviewer, reason: d.reason, at: d.at });
+        else state.deleteDismissal(p.pmid, p.reviewer);
+        dismissals += 1;
       }
     }
     return {
-      read: events.length, added, alreadyKnown: events.length - added,
+      read: events.length, added: fresh.length, alreadyKnown: events.length - fresh.length,
       reviewers: [...new Set(events.map((e) => e.reviewer))].sort(),
-      tags: tagKeys.size, dismissals: dismissalKeys.size,
+      tags, dismissals,
     };
   }).immediate();
 }

@@ -88,8 +88,12 @@ export function dismissPaper(db: Db, a: { pmid: number; reason?: string; reviewe
       const list = mine.map((t) => `${t.claim} ${t.stance}`).join(', ');
       throw new UsageError(`PMID ${a.pmid} has your tags (${list}): untag them before dismissing it`);
     }
-    const reason = a.reason?.trim() || null;
     const old = dismissalsForPaper(db, a.pmid).find((d) => d.reviewer === a.reviewer);
+    // As with a tag's note: no --reason keeps the old one, and the same dismissal again records nothing.
+    const reason = a.reason !== undefined ? a.reason.trim() || null : (old?.reason ?? null);
+    if (old && old.reason === reason) {
+      return { pmid: a.pmid, claim: null, reviewer: a.reviewer, action: 'unchanged', from: null, to: null, note: reason, retracted: paper.retracted };
+    }
     putDismissal(db, { pmid: a.pmid, reviewer: a.reviewer, reason, at: a.at });
     appendHistory(db, {
       at: a.at, actor: a.reviewer, action: 'dismiss', pmid: a.pmid, claimId: null,

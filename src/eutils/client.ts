@@ -251,14 +251,18 @@ export class EutilsClient {
     const body = new TextDecoder('utf-8').decode(res.data);
     const contentType = headerText(res.headers['content-type']);
     const retryAfterMs = parseRetryAfter(headerText(res.headers['retry-after']));
-    const verdict = classifyAnswer({ status: res.status, contentType, body, endpoint, retmode: 'xml' });
+    let verdict = classifyAnswer({ status: res.status, contentType, body, endpoint, retmode: 'xml' });
+    // The reason quotes the body cut to a length: redact first, so the cut cannot fall inside the key.
+    if (verdict.kind !== 'ok' && this.cfg.apiKey) {
+      verdict = classifyAnswer({ status: res.status, contentType, body: this.redact(body), endpoint, retmode: 'xml' });
+    }
     if (verdict.kind === 'ok') {
       try {
         return { done: true, value: accept(body) };
       } catch (e) {
         // A body that classified fine but does not parse is a damaged answer: retry it (F7).
         if (!(e instanceof ParseError)) throw e;
-        return { done: false, verdict: { kind: 'transient', reason: `unusable ${endpoint} answer: ${oneLine(e.message)}` }, answered: true };
+        return { done: false, verdict: { kind: 'transient', reason: `unusable ${endpoint} answer: ${oneLine(this.redact(e.message))}` }, answered: true };
       }
     }
     return retryAfterMs === undefined
@@ -300,7 +304,7 @@ export class EutilsClient {
     }
     let message = err.message || err.errors?.find((x) => x.message)?.message || '';
     if (code && !message.includes(code)) message = message ? `${message} (${code})` : code;
-    return this.redact(oneLine(message || 'network error'));
+    return oneLine(this.redact(message || 'network error'));
   }
 
   private backoff(attempt: number): number {

@@ -71,6 +71,27 @@ export function resolveClaim(ref: string, claims: readonly Claim[]): Claim {
   return found;
 }
 
+/**
+ * The loop that claim `id` depending on `deps` would close, as the path from `id` back to itself
+ * (['C2', 'C1', 'C2']), or null when there is none. The other claims' dependencies are taken as they are.
+ */
+export function dependencyCycle(id: string, deps: readonly string[], claims: readonly Pick<Claim, 'id' | 'dependsOn'>[]): string[] | null {
+  const graph = new Map(claims.map((c) => [c.id, c.id === id ? [...deps] : c.dependsOn]));
+  graph.set(id, [...deps]);
+  const seen = new Set<string>();
+  const walk = (at: string, path: string[]): string[] | null => {
+    for (const next of graph.get(at) ?? []) {
+      if (next === id) return [...path, id];
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const found = walk(next, [...path, next]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(id, [id]);
+}
+
 /** Checks a new claim's slug: lower-case words joined by hyphens. */
 export function validateSlug(slug: string): string {
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) {

@@ -24,7 +24,7 @@ export function renderTagChange(t: TagChange, c: Colouriser): string {
   switch (t.action) {
     case 'tagged': return `Tagged PMID ${t.pmid}: ${t.claim} ${t.to} ${who}`;
     case 'retagged': return `Retagged PMID ${t.pmid}: ${t.claim} ${t.from} → ${t.to} ${who}`;
-    case 'unchanged': return `PMID ${t.pmid} already ${t.to} ${t.claim} ${who}: nothing changed`;
+    case 'unchanged': return `PMID ${t.pmid} already ${t.claim === null ? 'dismissed' : `${t.to} ${t.claim}`} ${who}: nothing changed`;
     case 'untagged': return `Untagged PMID ${t.pmid} from ${t.claim} (was ${t.from}) ${who}`;
     case 'dismissed': return `Dismissed PMID ${t.pmid}${t.note ? `: ${t.note}` : ''} ${who}`;
     case 'undismissed': return `PMID ${t.pmid} is back in the inbox ${who}`;

@@ -211,4 +211,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX report_snapshots_at ON report_snapshots (at);
     `,
   },
+  {
+    name: '0007_history_key_index',
+    sql: `
+      -- tags import reads each reviewer's events on a paper. Without this index SQLite answered
+      -- "pmid = ? AND claim_id = ? AND actor = ?" through history_claim, a scan of every event of the
+      -- claim, so an import grew with the square of the history. The new index starts with pmid, so it
+      -- serves a paper's history too, and history_pmid would only slow every insert.
+      CREATE INDEX history_key ON history (pmid, actor, claim_id);
+      DROP INDEX history_pmid;
+    `,
+  },
 ];

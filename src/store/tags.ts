@@ -66,3 +66,35 @@ export function putDismissal(db: Db, d: Dismissal): void {
 export function deleteDismissal(db: Db, pmid: number, reviewer: string): void {
   db.prepare('DELETE FROM dismissals WHERE pmid = ? AND reviewer = ?').run(pmid, reviewer);
 }
+
+/** Prepared once for a whole `tags import`: sets a key to the state its events replay to. */
+export interface ReplayedStateStatements {
+  putTag(t: { pmid: number; claim: string; reviewer: string; stance: string; note: string | null; createdAt: string; updatedAt: string }): void;
+  deleteTag(pmid: number, claim: string, reviewer: string): void;
+  putDismissal(d: Dismissal): void;
+  deleteDismissal(pmid: number, reviewer: string): void;
+}
+
+/** The statements that write replayed tags and dismissals, each keyed by its primary key. */
+export function replayedStateStatements(db: Db): ReplayedStateStatements {
+  const putTag = db.prepare(`INSERT INTO tags (pmid, claim_id, reviewer, stance, note, created_at, updated_at)
+    VALUES (@pmid, @claim, @reviewer, @stance, @note, @createdAt, @updatedAt)
+    ON CONFLICT (pmid, claim_id, reviewer) DO UPDATE SET stance = excluded.stance, note = excluded.note,
+      created_at = excluded.created_at, updated_at = excluded.updated_at`);
+  const delTag = db.prepare('DELETE FROM tags WHERE pmid = ? AND claim_id = ? AND reviewer = ?');
+  const putDis = db.prepare(`INSERT INTO dismissals (pmid, reviewer, reason, at) VALUES (@pmid, @reviewer, @reason, @at)
+    ON CONFLICT (pmid, reviewer) DO UPDATE SET reason = excluded.reason, at = excluded.at`);
+  const delDis = db.prepare('DELETE FROM dismissals WHERE pmid = ? AND reviewer = ?');
+  return {
+    putTag: (t) => { putTag.run(t); },
+    deleteTag: (pmid, claim, reviewer) => { delTag.run(pmid, claim, reviewer); },
+    putDismissal: (d) => { putDis.run(d); },
+    deleteDismissal: (pmid, reviewer) => { delDis.run(pmid, reviewer); },
+  };
+}
+
+/** The PMIDs among `pmids` that are not in the library, ascending. */
+export function missingPapers(db: Db, pmids: Iterable<number>): number[] {
+  const has = db.prepare('SELECT 1 FROM papers WHERE pmid = ?').pluck();
+  return [...new Set(pmids)].filter((p) => has.get(p) === undefined).sort((a, b) => a - b);
+}

@@ -126,3 +126,91 @@ describe('tags export / tags import: a team without a server', () => {
     expect(rows(empty, 'SELECT * FROM tags')).toEqual([]);
   });
 });
+
+describe('tags import applies the rules tag, dismiss and the claims apply', () => {
+  let dir: string;
+  let pmids: number[];
+  let n = 0;
+  /** A fresh uid, in the export format. */
+  const uid = (): string => (++n).toString(16).padStart(8, '0') + 'e'.repeat(24);
+  const event = (over: Record<string, unknown>): Record<string, unknown> => ({
+    v: 1, uid: uid(), at: '2025-03-01T10:00:00.000Z', reviewer: 'ann', action: 'tag', pmid: pmids[0],
+    claim: 'C3', old: null, new: 'supports', note: null, ...over,
+  });
+  const write = (name: string, events: Record<string, unknown>[]): string => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    return f;
+  };
+  const snapshot = (db: string): unknown[] => [fileHash(db), rows(db, 'SELECT * FROM history ORDER BY id'), rows(db, TAGS), rows(db, DISMISSALS)];
+  /** Imports the file and expects the whole of it refused: exit 2, one line matching `message`, nothing written. */
+  const refused = (db: string, file: string, message: RegExp): void => {
+    const before = snapshot(db);
+    const r = runCli(['tags', 'import', file], { db });
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(message);
+    expect(r.code).toBe(2);
+    expect(snapshot(db)).toEqual(before);
+  };
+
+  beforeAll(() => {
+    dir = tempDir();
+    const db = library(dir, 'ids');
+    pmids = (rows(db, 'SELECT pmid FROM papers ORDER BY pmid LIMIT 4') as { pmid: number }[]).map((r) => r.pmid);
+  });
+
+  it('refuses an impossible time, naming the line and the event', () => {
+    const db = library(dir, 'impossible');
+    const bad = event({ at: '2026-02-30T10:00:00.000Z' });
+    const file = write('impossible.jsonl', [event({}), bad]);
+    refused(db, file, new RegExp(`^Error: .*impossible\\.jsonl line 2 \\(event ${bad.uid as string}\\): 2026-02-30T10:00:00.000Z is not a real time: .*remove the line`));
+    refused(db, write('hour.jsonl', [event({ at: '2025-03-01T24:00:00.000Z' })]), /line 1 .*: 2025-03-01T24:00:00.000Z is not a real time/);
+  });
+
+  it('refuses a time after now', () => {
+    const db = library(dir, 'future');
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    const bad = event({ at: later });
+    refused(db, write('future.jsonl', [event({}), bad]),
+      new RegExp(`^Error: .*future\\.jsonl line 2 \\(event ${bad.uid as string}\\): ${later.replace(/\./g, '\\.')} is later than now .*clock`));
+  });
+
+  it('refuses a dismissal of a paper the same reviewer has tagged, in the library or earlier in the file', () => {
+    const db = library(dir, 'dismiss');
+    expect(runCli(['tag', String(pmids[1]), 'C5', 'supports', '--reviewer', 'ann'], { db }).code).toBe(0);
+    const dismissal = event({ pmid: pmids[1], action: 'dismiss', claim: null, new: 'dismissed', at: new Date().toISOString() });
+    refused(db, write('dismiss-local.jsonl', [dismissal]),
+      new RegExp(`^Error: .*dismiss-local\\.jsonl line 1 \\(event ${dismissal.uid as string}\\): ann dismisses PMID ${pmids[1]} while ann's tag for C5 stands: .*remove the line`));
+    const inFile = [event({ pmid: pmids[2], claim: 'C7' }), event({ pmid: pmids[2], action: 'dismiss', claim: null, new: 'dismissed', at: '2025-03-02T10:00:00.000Z' })];
+    refused(db, write('dismiss-file.jsonl', inFile), new RegExp(`dismiss-file\\.jsonl line 2 .*PMID ${pmids[2]} while .*tag for C7 stands`));
+    // Another reviewer's tag is no obstacle, and neither is a tag the reviewer removed first.
+    const fine = [
+      event({ pmid: pmids[1], reviewer: 'bob', action: 'dismiss', claim: null, new: 'dismissed' }),
+      event({ pmid: pmids[2], claim: 'C7', at: '2025-03-01T10:00:00.000Z' }),
+      event({ pmid: pmids[2], claim: 'C7', action: 'untag', old: 'supports', new: null, at: '2025-03-01T11:00:00.000Z' }),
+      event({ pmid: pmids[2], action: 'dismiss', claim: null, new: 'dismissed', at: '2025-03-01T12:00:00.000Z' }),
+    ];
+    expect(runCli(['tags', 'import', write('dismiss-fine.jsonl', fine)], { db }).code).toBe(0);
+    expect(rows(db, DISMISSALS)).toHaveLength(2);
+  });
+
+  it('refuses a tag on a claim retired before the tag was made, and keeps the tags made before', () => {
+    const db = library(dir, 'retired');
+    const before = event({ pmid: pmids[0], claim: 'C4', at: '2025-01-01T00:00:00.000Z' });
+    expect(runCli(['claims', 'retire', 'C4'], { db }).code).toBe(0);
+    const after = event({ pmid: pmids[1], claim: 'C4', at: new Date().toISOString() });
+    refused(db, write('retired.jsonl', [before, after]),
+      new RegExp(`^Error: .*retired\\.jsonl line 2 \\(event ${after.uid as string}\\): tags C4, which this library retired at .*: restore it first with 'claimwatch claims restore C4'`));
+    // A tag made while the claim was live is history the team shares: imported.
+    expect(runCli(['tags', 'import', write('retired-ok.jsonl', [before])], { db }).code).toBe(0);
+    expect(rows(db, TAGS)).toEqual([expect.objectContaining({ pmid: pmids[0], claim_id: 'C4', reviewer: 'ann' })]);
+  });
+
+  it('says how many other events were refused', () => {
+    const db = library(dir, 'many');
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    const file = write('many.jsonl', [event({ at: later }), event({ at: later }), event({ at: later })]);
+    refused(db, file, /many\.jsonl line 1 .*; 2 more event\(s\) refused, nothing imported/);
+  });
+});

@@ -359,6 +359,21 @@ describe('EutilsClient does not retry what cannot succeed', () => {
     expect(e.kind).toBe('permanent');
     expect(e.message).toContain('HTTP 400');
   });
+
+  it('no part of the key reaches a message when an <ERROR> echoing it is cut short, wherever the cut falls', async () => {
+    // The message keeps 160 characters of the ERROR text: padding moves the cut through every character of the key.
+    const lead = 'API key not accepted for this request: ';
+    const start = 159 - lead.length - KEY.length;
+    for (let pad = start; pad <= start + KEY.length; pad++) {
+      const body = `<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><ERROR>${lead}${'x'.repeat(pad)}${KEY} (check NCBI_API_KEY)</ERROR></eSearchResult>\n`;
+      server.script(send(400, body));
+      const e = await failure(client().esearch({ term: 'x' }));
+      for (let n = 4; n <= KEY.length; n++) expect(e.message, `padding ${pad}: ${KEY.slice(0, n)}`).not.toContain(KEY.slice(0, n));
+      // The key is replaced before the text is cut, so not even its first character is left at the cut.
+      for (let n = 1; n < 4; n++) expect(e.message, `padding ${pad}`).not.toContain(`${KEY.slice(0, n)}…`);
+      expect(e.message).toMatch(/API key not accepted/);
+    }
+  });
 });
 
 describe('EutilsClient when NCBI cannot be reached', () => {

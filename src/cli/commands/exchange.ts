@@ -22,7 +22,7 @@ export async function tagsExportCommand(ctx: Context, opts: { reviewer?: string;
 export async function tagsImportCommand(ctx: Context, file: string, opts: { json?: boolean }): Promise<ImportEventsSummary> {
   // The whole file is checked before the library is opened, so a bad file changes nothing.
   const events = readTagEvents(file, () => fs.readFileSync(0, 'utf8'));
-  const summary = await withLibrary(ctx, (db) => importTagEvents(db, events));
+  const summary = await withLibrary(ctx, (db) => importTagEvents(db, events, ctx.io.now()));
   if (opts.json) printJson(ctx.io, summary);
   else {
     ctx.io.stdout(`${summary.read} event(s) read: ${summary.added} new, ${summary.alreadyKnown} already here` +

@@ -7,11 +7,14 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../output.js';
 import { withLibrary, type Context } from '../context.js';
 
-/** Parses a --limit value: a positive whole number. */
+/** Parses a --limit value: a positive whole number that a double holds exactly (SQLite's LIMIT takes it as is). */
 export function parseLimit(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^[0-9]+$/.test(v) || Number(v) < 1) throw new UsageError(`--limit takes a positive whole number, not '${v}'`);
-  return Number(v);
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || n < 1 || !Number.isSafeInteger(n)) {
+    throw new UsageError(`--limit takes a positive whole number up to ${Number.MAX_SAFE_INTEGER}, not '${v}'`);
+  }
+  return n;
 }
 
 /** `claimwatch show PMID`. */
