@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { hasControlCharacter } from '../evidence/claims.js';
 import { lockPathFor } from '../store/lock.js';
 
 /** Where the database lives: flag, then CLAIMWATCH_DB, then $XDG_DATA_HOME/claimwatch, then ~/.local/share/claimwatch. */
@@ -41,18 +42,15 @@ export function libraryFiles(dbPath: string): LibraryFile[] {
   ];
 }
 
-// C0 controls (newline and tab included), DEL and C1 controls.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
 /** Who is tagging: flag, then CLAIMWATCH_REVIEWER, then the login name. */
 export function resolveReviewer(flag: string | undefined, env: NodeJS.ProcessEnv, login: string): string {
   if (flag !== undefined && !flag.trim()) throw new UsageError('--reviewer is empty: give a name, e.g. --reviewer ann');
   // A name is printed on every `log`, `history` and report line: a newline in it would forge a line,
   // an escape would reach the terminal of everyone who reads the library.
-  if (flag !== undefined && CONTROL.test(flag.trim())) {
+  if (flag !== undefined && hasControlCharacter(flag.trim())) {
     throw new UsageError('--reviewer contains a control character (a newline, tab or escape): give a plain name, e.g. --reviewer ann');
   }
-  if (flag === undefined && env.CLAIMWATCH_REVIEWER !== undefined && CONTROL.test(env.CLAIMWATCH_REVIEWER.trim())) {
+  if (flag === undefined && env.CLAIMWATCH_REVIEWER !== undefined && hasControlCharacter(env.CLAIMWATCH_REVIEWER.trim())) {
     throw new UsageError('CLAIMWATCH_REVIEWER contains a control character (a newline, tab or escape): set it to a plain name, e.g. CLAIMWATCH_REVIEWER=ann');
   }
   const name = (flag ?? (env.CLAIMWATCH_REVIEWER?.trim() || login)).trim();

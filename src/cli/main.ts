@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ClaimwatchError } from '../errors.js';
+import { visibleText } from '../report/visible.js';
 import { decideColour, makeColouriser, processIO, StdoutError, type CliIO } from './output.js';
 import { makeContext, type Context } from './context.js';
 import { registerTriage } from './register-triage.js';
@@ -279,7 +280,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   } catch (e) {
     // A reader that stopped reading (`claimwatch papers | head`) asked for no more: exit 1, no message.
     if (e instanceof StdoutError && e.quiet) return e.exitCode;
-    io.stderr(`Error: ${describe(e)}`);
+    // A message can echo an argument or a server's text: its control characters are shown, not obeyed.
+    io.stderr(`Error: ${visibleText(describe(e))}`);
     if (opts.debug && e instanceof Error && e.stack) io.stderr(e.stack);
     return exitCodeOf(e);
   }

@@ -51,6 +51,14 @@ export function parseStance(input: string): Stance {
   return stance;
 }
 
+/**
+ * True when a reviewer name holds a control character (a newline, tab, escape, DEL or C1): a name is printed
+ * on every log, history and report line, where a newline would forge a line and an escape reach the terminal.
+ */
+export function hasControlCharacter(name: string): boolean {
+  return /[\u0000-\u001f\u007f-\u009f]/.test(name);
+}
+
 /** Parses a PMID: a positive integer written in decimal; throws UsageError otherwise. */
 export function parsePmid(input: string): number {
   const pmid = pmidFromText(input);

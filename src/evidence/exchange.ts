@@ -1,4 +1,4 @@
-import { STANCES, type Stance } from './claims.js';
+import { STANCES, hasControlCharacter, type Stance } from './claims.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -63,6 +63,7 @@ export function parseTagEvent(line: string, where: string): TagEvent {
     throw new UsageError(`${where} (event ${String(o.uid)}): ${o.at} is not a real time: correct it or remove the line, then import the file again`);
   }
   if (typeof o.reviewer !== 'string' || !o.reviewer.trim()) throw bad('reviewer is missing');
+  if (hasControlCharacter(o.reviewer)) throw bad('reviewer contains a control character (a newline, tab or escape), which --reviewer refuses');
   if (typeof o.action !== 'string' || !(TAG_ACTIONS as readonly string[]).includes(o.action)) throw bad(`unknown action ${JSON.stringify(o.action)}`);
   if (typeof o.pmid !== 'number' || !Number.isSafeInteger(o.pmid) || o.pmid <= 0) throw bad('pmid is not a PMID');
   const action = o.action as TagAction;

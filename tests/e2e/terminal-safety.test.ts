@@ -176,3 +176,16 @@ describe('reviewer names', () => {
     }
   });
 });
+
+describe('error lines', () => {
+  it('show the control characters of an argument they echo, not obey them', () => {
+    const db = path.join(tempDir(), 'lib.db');
+    for (const args of [['tag', '1\u001b[2J', 'C1', 's'], ['claims', 'show', 'C\u001b]0;pwned\u0007']]) {
+      const r = runCli(args, { db });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^Error: /);
+      expect(firstControl(r.stderr)).toBeNull();
+      expect(r.stderr).toContain(ESC);
+    }
+  });
+});

@@ -42,6 +42,10 @@ describe('tag events', () => {
     expect(() => parseTagEvent(JSON.stringify(ev({ new: 'maybe' })), 'f line 6')).toThrow(/stance "maybe"/);
     expect(() => parseTagEvent(JSON.stringify(ev({ action: 'delete' as 'tag' })), 'f line 7')).toThrow(/unknown action "delete"/);
     expect(() => parseTagEvent(JSON.stringify(ev({ claim: null })), 'f line 8')).toThrow(/needs a claim/);
+    // The rule --reviewer applies: a newline would forge a log line, an escape reach the terminal.
+    for (const reviewer of ['ann\nforged', 'ann\u001b[2J', 'ann\u009b']) {
+      expect(() => parseTagEvent(JSON.stringify(ev({ reviewer })), 'f line 9')).toThrow(/^f line 9: reviewer contains a control character/);
+    }
   });
 });
 
