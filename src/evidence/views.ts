@@ -149,6 +149,10 @@ export interface FileImport {
   updated: number;
   unchanged: number;
   deleted: number;
+  /** Records of a CSV or RIS file without a PMID: not imported. */
+  skipped: number;
+  /** The lines the first of them start on. */
+  skippedLines: number[];
 }
 
 /** Totals over all files plus each file's outcome. */
@@ -157,6 +161,7 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   deleted: number;
+  skipped: number;
   failed: number;
   files: FileImport[];
 }
