@@ -49,9 +49,13 @@ export function pmidInText(text: string, line: number): number | null {
   return m ? pmidOfCell(m[1]!, line) : null;
 }
 
+/** Words that make a name without a comma a group's ("TAX 325 Study Group"), not a person's. */
+const COLLECTIVE = /\d|\b(?:group|consortium|collaborat\w*|committee|investigators|network|society|association|trialists|study|team)\b/i;
+
 /** One author as the export spells it: "Last, Fore", "Last FM" (PubMed's short form) or "Fore Last". */
 export function authorFromText(text: string): Author {
   const s = text.trim().replace(/\s+/g, ' ');
+  if (!s.includes(',') && COLLECTIVE.test(s)) return { last: null, fore: null, initials: null, collective: s };
   const comma = s.indexOf(',');
   let last: string;
   let fore: string | null;
