@@ -282,7 +282,7 @@ export async function importFile(
       }
       result.format = detectFormat(start());
       if (!result.format) {
-        throw new ImportFailure('not PubMed XML, MEDLINE text, RIS or CSV (it starts with neither "<", "PMID-" nor "TY  - ", and its first line is no CSV header)');
+        throw new ImportFailure('not PubMed XML or MEDLINE text, nor RIS, nor CSV (it starts with neither "<", "PMID-" nor "TY  - ", and its first line is no CSV header)');
       }
       const encoding = result.format === 'pubmed-xml' ? declaredEncoding(start()) : null;
       if (encoding !== null && !UTF8_NAMES.has(encoding) && !LATIN1_NAMES.has(encoding)) {

@@ -60,7 +60,7 @@ function layoutOf(header: CsvRecord): Layout {
   if (pmid < 0 && cols.extra === undefined) {
     const shown = names.slice(0, 12).map((n) => n.slice(0, 30)).join(', ');
     throw new ParseError(
-      `no PMID column: name one ${PMID_HEADERS.join(', ')} (case and spaces ignored), or export from Zotero with its Extra column; the header has ${shown}${names.length > 12 ? ', ...' : ''}`,
+      `not PubMed XML or MEDLINE text, nor RIS, nor CSV with a PMID column: a CSV header must name one of ${PMID_HEADERS.join(', ')} (case and spaces ignored), or be Zotero's with its Extra column; its first line has ${shown}${names.length > 12 ? ', ...' : ''}`,
     );
   }
   return { width: names.length, pmid: pmid < 0 ? null : pmid, cols };

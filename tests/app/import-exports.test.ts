@@ -76,7 +76,7 @@ describe('importing CSV and RIS files', () => {
     const s = await importFiles(db, [bad, noPmid, path.join(EXPORTS, 'endnote.ris')], now);
     expect(s.files.map((f) => f.error)).toEqual([
       'line 3: 3 fields where the header has 2 (a quote or a delimiter out of place?)',
-      'no PMID column: name one pmid, PMID, pubmedID, pubmed_id, PubMed ID (case and spaces ignored), or export from Zotero with its Extra column; the header has Title, Year',
+      'not PubMed XML or MEDLINE text, nor RIS, nor CSV with a PMID column: a CSV header must name one of pmid, PMID, pubmedID, pubmed_id, PubMed ID (case and spaces ignored), or be Zotero\'s with its Extra column; its first line has Title, Year',
       null,
     ]);
     expect(s.failed).toBe(2);
@@ -95,7 +95,7 @@ describe('importing CSV and RIS files', () => {
     const s = await importFiles(db, files, now);
     expect(s.files.map((f) => f.error)).toEqual([
       'line 2: a quoted field opened here is never closed (the file is cut short, or a quote is missing)',
-      'not PubMed XML, MEDLINE text, RIS or CSV (it starts with neither "<", "PMID-" nor "TY  - ", and its first line is no CSV header)',
+      'not PubMed XML or MEDLINE text, nor RIS, nor CSV (it starts with neither "<", "PMID-" nor "TY  - ", and its first line is no CSV header)',
       'it is UTF-16 text, which claimwatch does not read: save it as UTF-8 (CSV UTF-8 in a spreadsheet) or convert it (iconv -f UTF-16 -t UTF-8)',
       'it is not UTF-8 text (a spreadsheet saved in a Windows encoding?): save it as UTF-8 or convert it (iconv -f WINDOWS-1252 -t UTF-8)',
     ]);

@@ -99,7 +99,7 @@ describe('CSV exports', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toBe('no PMID column: name one pmid, PMID, pubmedID, pubmed_id, PubMed ID (case and spaces ignored), or export from Zotero with its Extra column; the header has Title, Authors, Year');
+    expect(message).toBe('not PubMed XML or MEDLINE text, nor RIS, nor CSV with a PMID column: a CSV header must name one of pmid, PMID, pubmedID, pubmed_id, PubMed ID (case and spaces ignored), or be Zotero\'s with its Extra column; its first line has Title, Authors, Year');
     expect(message).not.toContain('\n');
   });
 
