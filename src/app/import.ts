@@ -14,6 +14,8 @@ import { ParseError } from '../errors.js';
 import { requireWritable } from './store.js';
 import type { ImportPool, ParsedBatch } from './import-pool.js';
 import { readRecord, type ParsedItem } from './read-record.js';
+import { dismissalsForPaper, putDismissal, tagsForPaper } from '../store/tags.js';
+import { appendHistory } from '../store/history.js';
 import type { FileImport, ImportSummary } from '../evidence/views.js';
 export type { FileImport, ImportSummary } from '../evidence/views.js';
 
@@ -130,6 +132,14 @@ class ImportFailure extends Error {}
 /** Records between two early flushes of the library file (see flushAhead). */
 const FLUSH_EVERY = 5000;
 
+/** `import --labels`: record the reviewers' exclusions an export carries as this reviewer's dismissals. */
+export interface ImportLabels {
+  reviewer: string;
+}
+
+/** PMIDs a file's label summary names; the count says how many there were in all. */
+const CONFLICTS_SHOWN = 10;
+
 /** How `import` spreads the reading of records over threads. */
 export interface ImportThreads {
   /** The worker threads to read records on; none (the default) reads them on the main thread. */
@@ -169,12 +179,15 @@ export async function importFile(
   onProgress?: (file: string, records: number) => void,
   stdin: AsyncIterable<Buffer> = process.stdin,
   threads: PoolUse | null = null,
+  labels: ImportLabels | null = null,
 ): Promise<FileImport> {
   // What the user sees this source as: '-' reads standard input.
   const label = file === STDIN ? 'stdin' : file;
   const result: FileImport = {
     file: label, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, skippedLines: [],
+    labels: labels ? { reviewer: labels.reviewer, dismissed: 0, unchanged: 0, included: 0, tagged: 0, taggedPmids: [] } : null,
   };
+  let labelled = 0;
   const store = new PaperStore(db);
   const source = `import ${path.basename(label)}`;
   let items = 0;
@@ -202,6 +215,10 @@ export async function importFile(
     }
     count();
     result[store.upsert(item.paper, at, source)]++;
+    if (result.labels && item.label) {
+      labelled++;
+      applyLabel(db, result.labels, item.paper.pmid, item.label, at, `excluded in ${path.basename(label)}`);
+    }
   };
   const applyParsed = (item: ParsedItem): void => {
     count();
@@ -292,6 +309,9 @@ export async function importFile(
       // keep every other command waiting.
       db.exec('BEGIN IMMEDIATE');
       const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
+      if (labels && result.format !== 'csv' && result.format !== 'ris') {
+        throw new ImportFailure(`--labels reads the decisions in CSV and RIS exports, and this is ${result.format === 'pubmed-xml' ? 'PubMed XML' : 'MEDLINE text'}: import it without --labels`);
+      }
       if (result.format === 'pubmed-xml' && threads) {
         const splitter = createXmlByteSplitter();
         for await (const chunk of latin1Text(chunks)) await take(splitter.push(chunk));
@@ -321,6 +341,9 @@ export async function importFile(
       throw new ImportFailure(`none of its ${result.skipped} record${result.skipped === 1 ? ' has' : 's have'} a PMID (${skippedText(result)}): export them with their PubMed IDs`);
     }
     if (items === 0) throw new ImportFailure(result.format === 'csv' || result.format === 'ris' ? 'no records in it' : 'no PubMed records in it');
+    if (labels && labelled === 0) {
+      throw new ImportFailure("--labels found no reviewer's decision in it (a column included or label_included, or Rayyan's RAYYAN-INCLUSION notes): import it without --labels");
+    }
     db.prepare(
       `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted, skipped)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -333,12 +356,37 @@ export async function importFile(
     if (db.inTransaction) db.exec('ROLLBACK');
     result.added = result.updated = result.unchanged = result.deleted = result.skipped = 0;
     result.skippedLines = [];
+    if (result.labels) result.labels = { ...result.labels, dismissed: 0, unchanged: 0, included: 0, tagged: 0, taggedPmids: [] };
     result.error = (e as { code?: string }).code === 'SQLITE_FULL' ? 'the disk is full: free some space, then import the file again' : (e as Error).message;
     // Let the threads finish what they hold so nothing is left half-answered for the next file.
     await Promise.all(queue.map((slot) => slot.done));
     await flushing.settle();
   }
   return result;
+}
+
+/**
+ * Records one decision of an export: an exclusion becomes the reviewer's dismissal (with its history event)
+ * unless the reviewer has tagged the paper or dismissed it already; an inclusion is only counted, since
+ * including a paper says nothing of which claim it bears on.
+ */
+function applyLabel(db: Db, s: NonNullable<FileImport['labels']>, pmid: number, decision: 'included' | 'excluded', at: string, reason: string): void {
+  if (decision === 'included') {
+    s.included++;
+    return;
+  }
+  if (tagsForPaper(db, pmid).some((t) => t.reviewer === s.reviewer)) {
+    s.tagged++;
+    if (s.taggedPmids.length < CONFLICTS_SHOWN) s.taggedPmids.push(pmid);
+    return;
+  }
+  if (dismissalsForPaper(db, pmid).some((d) => d.reviewer === s.reviewer)) {
+    s.unchanged++;
+    return;
+  }
+  putDismissal(db, { pmid, reviewer: s.reviewer, reason, at });
+  appendHistory(db, { at, actor: s.reviewer, action: 'dismiss', pmid, claimId: null, oldValue: null, newValue: 'dismissed', note: reason });
+  s.dismissed++;
 }
 
 function describeFsError(e: unknown): string {
@@ -355,7 +403,7 @@ export async function importFiles(
   files: string[],
   now: () => string = () => new Date().toISOString(),
   onProgress?: (file: string, records: number) => void,
-  options: ImportThreads = {},
+  options: ImportThreads & { labels?: ImportLabels | null } = {},
 ): Promise<ImportSummary> {
   requireWritable(db);
   const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, files: [] };
@@ -377,7 +425,7 @@ export async function importFiles(
         };
   try {
     for (const file of files) {
-      const r = await withRollbackJournal(db, () => importFile(db, file, now, onProgress, process.stdin, threads));
+      const r = await withRollbackJournal(db, () => importFile(db, file, now, onProgress, process.stdin, threads, options.labels ?? null));
       summary.files.push(r);
       summary.added += r.added;
       summary.updated += r.updated;

@@ -153,6 +153,12 @@ export interface FileImport {
   skipped: number;
   /** The lines the first of them start on. */
   skippedLines: number[];
+  /**
+   * With `import --labels`: the reviewer the export's exclusions were recorded for, how many became
+   * dismissals, were dismissed already, were inclusions (counted, nothing recorded), or were left alone
+   * because the reviewer has tagged the paper (the first of those PMIDs). Null without --labels.
+   */
+  labels: { reviewer: string; dismissed: number; unchanged: number; included: number; tagged: number; taggedPmids: number[] } | null;
 }
 
 /** Totals over all files plus each file's outcome. */

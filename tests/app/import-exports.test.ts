@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openLibrary } from '../../src/app/store.js';
 import { detectFormat, importFiles } from '../../src/app/import.js';
-import { tagPaper } from '../../src/app/tagging.js';
+import { dismissPaper, tagPaper } from '../../src/app/tagging.js';
 import { PaperStore } from '../../src/store/papers.js';
 import { FIXTURES, fixture, tempDir } from '../helpers.js';
 
@@ -125,5 +125,55 @@ describe('importing CSV and RIS files', () => {
     // And the export again does not take it back.
     await importFiles(db, [path.join(EXPORTS, 'zotero.csv')], now);
     expect(store.get(23435529)).toEqual(replaced);
+  });
+});
+
+describe('import --labels', () => {
+  const NSAIDS = path.join(SCREENING, 'cohen2006_NSAIDS.csv');
+  const labels = { labels: { reviewer: 'ann' } };
+
+  it("records the file's exclusions as the reviewer's dismissals, with their history, and no tags from its inclusions", async () => {
+    const db = openLibrary(':memory:');
+    const s = await importFiles(db, [NSAIDS], now, undefined, labels);
+    // SOURCES.md: 393 papers, 41 relevant.
+    expect(s.files[0]).toMatchObject({ ok: true, added: 393, labels: { reviewer: 'ann', dismissed: 352, unchanged: 0, included: 41, tagged: 0, taggedPmids: [] } });
+    expect(db.prepare("SELECT count(*) FROM dismissals WHERE reviewer = 'ann' AND reason = 'excluded in cohen2006_NSAIDS.csv'").pluck().get()).toBe(352);
+    expect(db.prepare("SELECT count(*) FROM history WHERE actor = 'ann' AND action = 'dismiss'").pluck().get()).toBe(352);
+    expect(db.prepare('SELECT count(*) FROM tags').pluck().get()).toBe(0);
+    // 10203431 is excluded in the file (label_included 0); 10325662 is one of the relevant ones.
+    expect(db.prepare('SELECT reviewer FROM dismissals WHERE pmid = 10203431').pluck().all()).toEqual(['ann']);
+    const relevant = db.prepare('SELECT count(*) FROM dismissals WHERE pmid IN (SELECT pmid FROM papers WHERE raw LIKE ?)').pluck();
+    expect(relevant.get('%,1,1\n')).toBe(0);
+    const again = await importFiles(db, [NSAIDS], now, undefined, labels);
+    expect(again.files[0]!.labels).toMatchObject({ dismissed: 0, unchanged: 352, included: 41 });
+    expect(db.prepare("SELECT count(*) FROM history WHERE actor = 'ann' AND action = 'dismiss'").pluck().get()).toBe(352);
+  });
+
+  it("leaves a paper the reviewer has tagged as it is, names it, and keeps another reviewer's dismissal apart", async () => {
+    const db = openLibrary(':memory:');
+    await importFiles(db, [NSAIDS], now);
+    tagPaper(db, { pmid: 10203431, claim: 'C9', stance: 'qualifies', reviewer: 'ann', at: now() });
+    dismissPaper(db, { pmid: 10234601, reviewer: 'bob', reason: 'not about MDMA', at: now() });
+    const s = await importFiles(db, [NSAIDS], now, undefined, labels);
+    expect(s.files[0]!.labels).toMatchObject({ dismissed: 351, tagged: 1, taggedPmids: [10203431] });
+    expect(db.prepare('SELECT reviewer FROM dismissals WHERE pmid = 10203431').pluck().all()).toEqual([]);
+    expect(db.prepare('SELECT reviewer, reason FROM dismissals WHERE pmid = 10234601 ORDER BY reviewer').all()).toEqual([
+      { reviewer: 'ann', reason: 'excluded in cohen2006_NSAIDS.csv' }, { reviewer: 'bob', reason: 'not about MDMA' },
+    ]);
+  });
+
+  it('fails a file without decisions, a PubMed file, and a file with a bad row, leaving no dismissal behind', async () => {
+    const db = openLibrary(':memory:');
+    const lines = fs.readFileSync(NSAIDS, 'utf8').split('\n');
+    const bad = write('bad.csv', [...lines.slice(0, 20), '99,12x,t,a,b,2000.0,0,0', ''].join('\n'));
+    const s = await importFiles(db, [path.join(EXPORTS, 'zotero.csv'), fixture('efetch/biopython__pubmed1.xml'), bad], now, undefined, labels);
+    expect(s.files.map((f) => f.error)).toEqual([
+      "--labels found no reviewer's decision in it (a column included or label_included, or Rayyan's RAYYAN-INCLUSION notes): import it without --labels",
+      '--labels reads the decisions in CSV and RIS exports, and this is PubMed XML: import it without --labels',
+      'line 21: PMID "12x" is not a PubMed ID (a whole number of 1 to 10 digits, not 0): correct it or empty the cell to skip the record',
+    ]);
+    expect(count(db)).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM dismissals').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM history WHERE action = 'dismiss'").pluck().get()).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, ROOT } from '../helpers.js';
+import { FIXTURES, runCli, ROOT } from '../helpers.js';
 import { cli, newDb, query, useServers } from './search-support.js';
 
 const server = useServers();
@@ -58,3 +58,22 @@ describe('a paper imported from a CSV export, then seen by PubMed', () => {
     expect(query(db, "SELECT source FROM paper_sources WHERE pmid = 23435529 AND source = 'mdma-ptsd'")).toHaveLength(1);
   });
 });
+
+describe('claimwatch import of exports', () => {
+  const NSAIDS = path.resolve(FIXTURES, '..', 'screening', 'cohen2006_NSAIDS.csv');
+
+  it('says what it skipped and what the decisions became, and --reviewer needs --labels', () => {
+    const db = newDb();
+    const bad = runCli(['import', NSAIDS, '--reviewer', 'ann'], { db });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('Error: --reviewer names whom the decisions of --labels are recorded for: add --labels, or leave --reviewer out\n');
+    const r = runCli(['import', NSAIDS, '--labels', '--reviewer', 'ann'], { db });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${NSAIDS} (csv): 393 added, 0 updated, 0 unchanged, 0 deleted; decisions: 352 dismissed for ann, 0 already dismissed, 41 included (not recorded: an inclusion names no claim)\n`);
+    // What is left to read is the 41 papers the review included.
+    const inbox = JSON.parse(runCli(['inbox', '--json', '--limit', '1000'], { db }).stdout) as unknown[];
+    expect(inbox).toHaveLength(41);
+  });
+});
+
