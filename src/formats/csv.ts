@@ -40,7 +40,7 @@ export interface CsvReader {
 /**
  * Reads RFC 4180 CSV: fields in double quotes may hold the delimiter, line breaks and doubled quotes; lines
  * end in LF or CRLF; a UTF-8 byte order mark is dropped; the delimiter (`,`, `;` or tab) is read off the
- * first line. Blank lines are skipped. Text after a closing quote is an error naming its line.
+ * first line, or taken from Excel's "sep=;" line before it. Blank lines are skipped. Text after a closing quote is an error naming its line.
  */
 export function createCsvReader(): CsvReader {
   let buf = '';
@@ -80,7 +80,16 @@ export function createCsvReader(): CsvReader {
     if (delimiter === null) {
       const nl = buf.indexOf('\n');
       if (nl < 0 && !final) return out;
-      delimiter = detectDelimiter(nl < 0 ? buf : buf.slice(0, nl));
+      const firstLine = nl < 0 ? buf : buf.slice(0, nl);
+      // Excel's "sep=;" line names the delimiter; it is no record.
+      const sep = /^sep=([,;\t])\r?$/.exec(firstLine);
+      if (sep) {
+        delimiter = sep[1] as CsvDelimiter;
+        recStart = fieldStart = pos = nl < 0 ? buf.length : nl + 1;
+        recLine = line = 2;
+      } else {
+        delimiter = detectDelimiter(firstLine);
+      }
     }
     const d = delimiter;
     while (pos < buf.length) {

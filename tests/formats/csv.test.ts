@@ -43,6 +43,9 @@ describe('the CSV reader (RFC 4180)', () => {
     expect(detectDelimiter('pmid')).toBe(',');
     expect(parseCsv('PMID;Title\n30529341;"MDMA; fear"\n').map((r) => r.fields)).toEqual([['PMID', 'Title'], ['30529341', 'MDMA; fear']]);
     expect(parseCsv('PMID\tTitle\n30529341\tA, B\n').map((r) => r.fields)).toEqual([['PMID', 'Title'], ['30529341', 'A, B']]);
+    // Excel's "sep=" line names the delimiter and is no record.
+    const excel = parseCsv('sep=;\r\nPMID;Title\r\n30529341;A, B\r\n');
+    expect(excel.map((r) => [r.line, r.fields])).toEqual([[2, ['PMID', 'Title']], [3, ['30529341', 'A, B']]]);
   });
 
   it('refuses a quoted field that never closes, naming the line it opened on', () => {
