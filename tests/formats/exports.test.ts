@@ -149,6 +149,16 @@ describe('RIS exports', () => {
     expect(papers(items)[0]).toMatchObject({ journal: 'The New England journal of medicine', journalAbbrev: 'N Engl J Med', year: 2018, doi: '10.1056/NEJMoa1715274' });
   });
 
+  it("reads Rayyan's decisions from its notes, only when the reviewers agree", () => {
+    const rec = (n1: string) => `TY  - JOUR\nTI  - Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma.\nAN  - 29768149\nN1  - ${n1}\nER  - \n`;
+    const label = (n1: string) => (parseRis(rec(n1))[0] as { label: string | null }).label;
+    expect(label('RAYYAN-INCLUSION: {"Ann"=>"Excluded", "Bob"=>"Excluded"}')).toBe('excluded');
+    expect(label('RAYYAN-INCLUSION: {"Ann"=>"Included"}')).toBe('included');
+    expect(label('RAYYAN-INCLUSION: {"Ann"=>"Included", "Bob"=>"Excluded"}')).toBeNull();
+    expect(label('RAYYAN-INCLUSION: {"Ann"=>"Maybe"}')).toBeNull();
+    expect(label('a note')).toBeNull();
+  });
+
   it('refuses a record cut short, text outside a record, and a PMID that is not one, with the line', () => {
     expect(() => parseRis('TY  - JOUR\nTI  - Inhaled\nAN  - 29768149\n')).toThrow('line 1: the record that starts here has no "ER  -" line (the file is cut short?)');
     expect(() => parseRis('TY  - JOUR\nAN  - 29768149\nER  - \nstray text\n')).toThrow(/^line 4: text outside a record/);
