@@ -35,9 +35,6 @@ export function detectFormat(head: string): RawFormat | null {
   return null;
 }
 
-/** Characters of a first line read before the format is judged without it. */
-const FIRST_LINE_CHARS = 64 * 1024;
-
 /** `head`, then the rest of a stream it was read from. */
 async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   if (head.length) yield head;
@@ -190,6 +187,7 @@ export async function importFile(
   let labelled = 0;
   const store = new PaperStore(db);
   const source = `import ${path.basename(label)}`;
+  const excludedIn = `excluded in ${path.basename(label)}`;
   let items = 0;
   let seen = 0;
   const at = now();
@@ -217,7 +215,7 @@ export async function importFile(
     result[store.upsert(item.paper, at, source)]++;
     if (result.labels && item.label) {
       labelled++;
-      applyLabel(db, result.labels, item.paper.pmid, item.label, at, `excluded in ${path.basename(label)}`);
+      applyLabel(db, result.labels, item.paper.pmid, item.label, at, excludedIn);
     }
   };
   const applyParsed = (item: ParsedItem): void => {
@@ -283,11 +281,11 @@ export async function importFile(
       // Enough of the start to tell XML from MEDLINE text, and the whole XML declaration if there is one.
       let head = Buffer.alloc(0);
       const start = (): string => new TextDecoder('utf-8').decode(head).replace(/^[\uFEFF \t\r\n]+/, '');
-      // CSV is judged on its whole first line.
+      // CSV is judged on its first line (its first 4 KiB at most).
       const more = (): boolean =>
         start().length < 8 ||
         (start().startsWith('<?xml') && !start().includes('?>')) ||
-        (!start().startsWith('<') && !start().includes('\n') && head.length < FIRST_LINE_CHARS);
+        (!start().startsWith('<') && !start().includes('\n'));
       while (more() && head.length < 4096) {
         const n = await bytes.next();
         if (n.done) break;
@@ -307,11 +305,11 @@ export async function importFile(
       }
       // The write lock only once the first bytes are here: a FIFO or a pipe with no writer yet must not
       // keep every other command waiting.
-      db.exec('BEGIN IMMEDIATE');
-      const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
       if (labels && result.format !== 'csv' && result.format !== 'ris') {
         throw new ImportFailure(`--labels reads the decisions in CSV and RIS exports, and this is ${result.format === 'pubmed-xml' ? 'PubMed XML' : 'MEDLINE text'}: import it without --labels`);
       }
+      db.exec('BEGIN IMMEDIATE');
+      const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
         const splitter = createXmlByteSplitter();
         for await (const chunk of latin1Text(chunks)) await take(splitter.push(chunk));
