@@ -295,6 +295,9 @@ export async function importFile(
       if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
         throw new ImportFailure('it is UTF-16 text, which claimwatch does not read: save it as UTF-8 (CSV UTF-8 in a spreadsheet) or convert it (iconv -f UTF-16 -t UTF-8)');
       }
+      if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+        throw new ImportFailure('it is a ZIP archive (an Excel .xlsx workbook?): save the sheet as CSV UTF-8, or unzip it, and import that');
+      }
       result.format = detectFormat(start());
       if (!result.format) {
         throw new ImportFailure('not PubMed XML or MEDLINE text, nor RIS, nor CSV (it starts with neither "<", "PMID-" nor "TY  - ", and its first line is no CSV header)');

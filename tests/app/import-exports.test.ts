@@ -84,13 +84,14 @@ describe('importing CSV and RIS files', () => {
     expect(new PaperStore(db).get(29768149)?.rawFormat).toBe('ris');
   });
 
-  it('refuses a truncated quoted field, a binary file, UTF-16 and text that is not UTF-8, with the fix', async () => {
+  it('refuses a truncated quoted field, a binary file, UTF-16, text that is not UTF-8 and a workbook, with the fix', async () => {
     const db = openLibrary(':memory:');
     const files = [
       write('cut.csv', 'PMID,Title\n29768149,"Inhaled Combined'),
       write('binary.csv', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 256))),
       write('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('PMID,Title\r\n29768149,Inhaled\r\n', 'utf16le')])),
       write('cp1252.csv', Buffer.concat([Buffer.from('PMID,Title\n29768149,Caf'), Buffer.from([0xe9]), Buffer.from('\n')])),
+      write('sheet.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.from('[Content_Types].xml')])),
     ];
     const s = await importFiles(db, files, now);
     expect(s.files.map((f) => f.error)).toEqual([
@@ -98,6 +99,7 @@ describe('importing CSV and RIS files', () => {
       'not PubMed XML or MEDLINE text, nor RIS, nor CSV (it starts with neither "<", "PMID-" nor "TY  - ", and its first line is no CSV header)',
       'it is UTF-16 text, which claimwatch does not read: save it as UTF-8 (CSV UTF-8 in a spreadsheet) or convert it (iconv -f UTF-16 -t UTF-8)',
       'it is not UTF-8 text (a spreadsheet saved in a Windows encoding?): save it as UTF-8 or convert it (iconv -f WINDOWS-1252 -t UTF-8)',
+      'it is a ZIP archive (an Excel .xlsx workbook?): save the sheet as CSV UTF-8, or unzip it, and import that',
     ]);
     expect(count(db)).toBe(0);
   });
