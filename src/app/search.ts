@@ -208,9 +208,10 @@ async function runOneSearch(
     // A paper known only from a CSV or RIS import is fetched like a new one, so PubMed's record replaces it.
     const stored = pubmedPmids(db, ids);
     const fresh = ids.filter((p) => !stored.has(p));
+    const inLibrary = storedPmids(db, ids).size;
     outcome.found = ids.length;
-    outcome.known = stored.size;
-    outcome.new = fresh.length;
+    outcome.known = inLibrary;
+    outcome.new = ids.length - inLibrary;
     if (opts.dryRun) {
       outcome.ok = true;
       return { outcome };

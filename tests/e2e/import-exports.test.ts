@@ -42,6 +42,9 @@ describe('a paper imported from a CSV export, then seen by PubMed', () => {
     const db = newDb();
     expect(runCli(['import', ZOTERO], { db }).code).toBe(0);
     expect(runCli(['tag', '12091962', 'C1', 'qualifies'], { db }).code).toBe(0);
+    const dry = await cli(s, db, ['search', '--dry-run', '--json'], { at: '2026-11-20 03:00:00' });
+    const planned = JSON.parse(dry.stdout) as { searches: { name: string; found: number; new: number; known: number }[] };
+    expect(planned.searches.find((x) => x.name === 'mdma-ptsd')).toMatchObject({ found: 2, new: 0, known: 2 });
     const r = await cli(s, db, ['search', '--json'], { at: '2026-11-20 03:00:00' });
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as {
