@@ -38,9 +38,11 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
 
   program
     .command('import')
-    .description('import PubMed XML (efetch, NLM baseline/update, .gz too) or MEDLINE text files; one transaction per file')
+    .description('import PubMed XML (efetch, NLM baseline/update, .gz too), MEDLINE text, or CSV and RIS exports of screening tools and reference managers; one transaction per file')
     .argument('<file...>', "files to import ('-' reads standard input)")
     .option('--threads <n>', 'threads that read records beside the one writing the library, 0 for none (default: one per extra core, up to 4)')
+    .option('--labels', "record the exclusions a CSV or RIS export carries (ASReview's included, label_included, Rayyan's decisions) as the reviewer's dismissals")
+    .addOption(reviewer())
     .addOption(json())
     .action((files: string[], o) => run(async (ctx) => {
       const { importCommand } = await import('./commands/import.js');

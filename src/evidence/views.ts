@@ -149,6 +149,16 @@ export interface FileImport {
   updated: number;
   unchanged: number;
   deleted: number;
+  /** Records of a CSV or RIS file without a PMID: not imported. */
+  skipped: number;
+  /** The lines the first of them start on. */
+  skippedLines: number[];
+  /**
+   * With `import --labels`: the reviewer the export's exclusions were recorded for, how many became
+   * dismissals, were dismissed already, were inclusions (counted, nothing recorded), or were left alone
+   * because the reviewer has tagged the paper (the first of those PMIDs). Null without --labels.
+   */
+  labels: { reviewer: string; dismissed: number; unchanged: number; included: number; tagged: number; taggedPmids: number[] } | null;
 }
 
 /** Totals over all files plus each file's outcome. */
@@ -157,6 +167,7 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   deleted: number;
+  skipped: number;
   failed: number;
   files: FileImport[];
 }
