@@ -1,0 +1,192 @@
+// Simulates screening on each labelled review of ../shared/fixtures/screening/ (see its SOURCES.md) with the
+// ranking and stopping code the CLI uses (src/screening/), and prints per review WSS@95, recall after
+// screening 10 %, where the tool first said stop and the recall there, and the time per decision.
+//
+// Protocol (SOURCES.md): per seed, start from one relevant and one irrelevant paper chosen by the seed; then
+// always screen the paper the tool puts first, reveal its label as the decision, and let the model learn
+// from it. A label is read only when its paper is screened: the Oracle below hands out one label per call,
+// for the paper just screened, and the model never sees the label column.
+//
+// Usage: npm run bench:screening [-- --seeds 20] [--json]
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tfidfRows, type ScreeningText } from '../src/screening/features.js';
+import { Screening } from '../src/screening/screening.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIR = path.resolve(ROOT, '..', 'shared', 'fixtures', 'screening');
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
+const SEEDS = Number(opt('seeds', '20'));
+const asJson = args.includes('--json');
+
+// SOURCES.md's reference: ASReview's naive Bayes + TF-IDF with balancing, mean of seeds 1-3.
+const REFERENCE: Record<string, { n: number; wss: number }> = {
+  ADHD: { n: 322, wss: 0.572 }, Antihistamines: { n: 271, wss: 0.076 }, AtypicalAntipsychotics: { n: 780, wss: 0.254 },
+  Estrogens: { n: 230, wss: 0.326 }, NSAIDS: { n: 121, wss: 0.643 }, Triptans: { n: 401, wss: 0.352 },
+  UrinaryIncontinence: { n: 172, wss: 0.423 },
+};
+
+/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += ch;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows.filter((r) => r.length > 1 || r[0] !== '');
+}
+
+interface Review { name: string; docs: ScreeningText[]; pmids: number[]; labels: (0 | 1)[] }
+
+function readReview(file: string): Review {
+  const [head, ...body] = parseCsv(fs.readFileSync(file, 'utf8'));
+  const col = (n: string): number => head!.indexOf(n);
+  const [t, a, p, l] = [col('title'), col('abstract'), col('pubmedID'), col('label_included')];
+  const name = path.basename(file, '.csv').replace(/^cohen2006_/, '');
+  return {
+    name,
+    docs: body.map((r) => ({ title: r[t] || null, abstract: r[a] || null, mesh: [], keywords: [], publicationTypes: [] })),
+    pmids: body.map((r) => Number(r[p])),
+    labels: body.map((r) => (r[l] === '1' ? 1 : 0)),
+  };
+}
+
+/** Hands out a paper's label only when that paper is screened, and counts what it handed out. */
+class Oracle {
+  private readonly revealed = new Set<number>();
+  constructor(private readonly labels: readonly (0 | 1)[]) {}
+  screen(row: number): 0 | 1 {
+    if (this.revealed.has(row)) throw new Error(`row ${row} screened twice`);
+    this.revealed.add(row);
+    return this.labels[row]!;
+  }
+}
+
+/** mulberry32: a small seeded generator, for choosing the starting papers. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Run { wss: number; n95: number; recall10: number; stopAt: number | null; stopRecall: number | null; msPerDecision: number[] }
+
+function simulate(review: Review, rows: ReturnType<typeof tfidfRows>, seed: number, dryRun?: number): Run {
+  const N = review.docs.length;
+  // The starting pair is chosen with the labels, as the protocol says (the reviewer brings one of each);
+  // the model is given only these two labels.
+  const rand = rng(seed);
+  const rel = review.labels.flatMap((l, i) => (l === 1 ? [i] : []));
+  const irr = review.labels.flatMap((l, i) => (l === 0 ? [i] : []));
+  const totalRelevant = rel.length;
+  const need = Math.ceil(0.95 * totalRelevant);
+  const oracle = new Oracle(review.labels);
+  const s = new Screening(rows, review.pmids, { seed, dryRun });
+  const screened = new Uint8Array(N);
+  let found = 0;
+  let n95 = -1;
+  let recall10 = -1;
+  let stopAt: number | null = null;
+  let stopRecall: number | null = null;
+  const times: number[] = [];
+  const screen = (row: number): void => {
+    const label = oracle.screen(row);
+    screened[row] = 1;
+    found += label;
+    const t0 = performance.now();
+    s.decide(row, label);
+    return void times.push(performance.now() - t0);
+  };
+  screen(rel[Math.floor(rand() * rel.length)]!);
+  screen(irr[Math.floor(rand() * irr.length)]!);
+  times.length = 0;
+  const all = Array.from({ length: N }, (_, i) => i);
+  for (let count = 2; ; ) {
+    if (n95 < 0 && found >= need) n95 = count;
+    if (recall10 < 0 && count >= Math.ceil(0.1 * N)) recall10 = found / totalRelevant;
+    if (stopAt === null && s.estimate().stop) {
+      stopAt = count;
+      stopRecall = found / totalRelevant;
+    }
+    if ((n95 >= 0 && recall10 >= 0 && stopAt !== null) || count === N) break;
+    const t0 = performance.now();
+    const row = s.next(all, (r) => screened[r] === 1)!;
+    const pick = performance.now() - t0;
+    screen(row);
+    times[times.length - 1]! += pick;
+    count += 1;
+  }
+  return { wss: (N - n95) / N - 0.05, n95, recall10, stopAt, stopRecall, msPerDecision: times };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
+};
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.csv')).sort();
+const table: Record<string, unknown>[] = [];
+let early = 0;
+let runs = 0;
+for (const f of files) {
+  const review = readReview(path.join(DIR, f));
+  const rows = tfidfRows(review.docs);
+  const results: Run[] = [];
+  const alone: Run[] = [];
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    results.push(simulate(review, rows, seed));
+    // The ranking alone: the same run with no random sample (the ranking never counts as dry).
+    if (seed <= 3) alone.push(simulate(review, rows, seed, Infinity));
+  }
+  const first3 = results.slice(0, 3);
+  const stops = results.filter((r) => r.stopAt !== null);
+  const earlyHere = results.filter((r) => r.stopRecall !== null && r.stopRecall < 0.95).length;
+  early += earlyHere;
+  runs += results.length;
+  table.push({
+    review: review.name, papers: review.docs.length, relevant: review.labels.filter((l) => l === 1).length,
+    n95: mean(first3.map((r) => r.n95)), wss: mean(first3.map((r) => r.wss)), wssAll: mean(results.map((r) => r.wss)), wssAlone: mean(alone.map((r) => r.wss)),
+    refN: REFERENCE[review.name]?.n, refWss: REFERENCE[review.name]?.wss,
+    recall10: mean(results.map((r) => r.recall10)),
+    stopAt: stops.length ? mean(stops.map((r) => r.stopAt!)) : null,
+    stopRecall: stops.length ? mean(stops.map((r) => r.stopRecall!)) : null,
+    early: earlyHere, runs: results.length,
+    msMedian: median(results.flatMap((r) => r.msPerDecision)),
+  });
+  process.stderr.write(`${review.name}: done\n`);
+}
+
+const fmt = (x: unknown, d = 3): string => (typeof x === 'number' ? x.toFixed(d) : '-');
+if (asJson) {
+  console.log(JSON.stringify({ seeds: SEEDS, table, early, runs }, null, 2));
+} else {
+  console.log(`Screening simulation, ${SEEDS} seeds per review (WSS@95 and papers for 95 % over seeds 1-3, as the reference; the rest over all seeds)\n`);
+  console.log('| review | papers | relevant | screened for 95 % | WSS@95 | reference | WSS@95 all seeds | ranking alone | recall after 10 % | said stop at | recall there | stop before 95 % | ms per decision (median) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of table) {
+    console.log(`| ${r.review} | ${r.papers} | ${r.relevant} | ${fmt(r.n95, 0)} (ref ${r.refN}) | **${fmt(r.wss)}** | ${fmt(r.refWss)} | ${fmt(r.wssAll)} | ${fmt(r.wssAlone)} | ${fmt(r.recall10)} | ${fmt(r.stopAt, 0)} | ${fmt(r.stopRecall)} | ${r.early} of ${r.runs} | ${fmt(r.msMedian, 2)} |`);
+  }
+  const m = (k: string): number => mean(table.map((r) => r[k] as number));
+  console.log(`| **mean** | | | | **${fmt(m('wss'))}** | ${fmt(m('refWss'))} | ${fmt(m('wssAll'))} | ${fmt(m('wssAlone'))} | ${fmt(m('recall10'))} | | | ${early} of ${runs} | |`);
+}
