@@ -34,6 +34,14 @@ export interface Estimate {
   stop: boolean;
 }
 
+/** Decisions needed before the rate of the last ones is given as an estimate. */
+export const MIN_RATE_DECISIONS = 20;
+
+/** The estimate before there is a tag and a dismissal to learn from: counts only. */
+export function coldEstimate(screened: number, found: number, unscreened: number): Estimate {
+  return { phase: 'cold', screened, unscreened, found, unread: null, method: null, upper: null, recall: null, sample: null, p: null, stop: false };
+}
+
 /** Knobs of the screening process. */
 export interface ScreeningOptions {
   /** Salt of the random order of the sample (the CLI uses a fixed one, the benchmark one per seed). */
@@ -180,17 +188,17 @@ export class Screening {
     const unscreened = labels.length - screened;
     const base = { screened, unscreened, found };
     const phase = this.phase;
-    if (phase === 'cold') {
-      return { phase, ...base, unread: null, method: null, upper: null, recall: null, sample: null, p: null, stop: false };
-    }
+    if (phase === 'cold') return coldEstimate(screened, found, unscreened);
     if (phase === 'ranking') {
+      // The relevance rate of the last decisions times what is unread: an upper-leaning guess (the rate falls
+      // as the ranking goes on), given only once there are enough decisions for a rate to mean something.
       const w = Math.min(this.dryRun, this.decisions.length);
       let recent = 0;
       for (let t = this.decisions.length - w; t < this.decisions.length; t++) recent += this.decisions[t]!.label;
-      const unread = w > 0 ? Math.round((recent / w) * unscreened) : 0;
+      const unread = w >= MIN_RATE_DECISIONS ? Math.round((recent / w) * unscreened) : null;
       return {
-        phase, ...base, unread, method: 'recent-rate', upper: null, recall: found / Math.max(1, found + unread),
-        sample: null, p: null, stop: false,
+        phase, ...base, unread, method: unread === null ? null : 'recent-rate', upper: null,
+        recall: unread === null ? null : found / Math.max(1, found + unread), sample: null, p: null, stop: false,
       };
     }
     const sample = this.sample()!;
