@@ -4,15 +4,15 @@
 //
 // Protocol (SOURCES.md): per seed, start from one relevant and one irrelevant paper chosen by the seed; then
 // always screen the paper the tool puts first, reveal its label as the decision, and let the model learn
-// from it. A label is read only when its paper is screened: the Oracle below hands out one label per call,
-// for the paper just screened, and the model never sees the label column.
+// from it. A label is read only when its paper is screened: simulateScreening (src/screening/simulate.ts)
+// asks the reviewer below for one label per screened paper, and the model never sees the label column.
 //
 // Usage: npm run bench:screening [-- --seeds 20] [--json]
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tfidfRows, type ScreeningText } from '../src/screening/features.js';
-import { Screening } from '../src/screening/screening.js';
+import { simulateScreening } from '../src/screening/simulate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.resolve(ROOT, '..', 'shared', 'fixtures', 'screening');
@@ -66,17 +66,6 @@ function readReview(file: string): Review {
   };
 }
 
-/** Hands out a paper's label only when that paper is screened, and counts what it handed out. */
-class Oracle {
-  private readonly revealed = new Set<number>();
-  constructor(private readonly labels: readonly (0 | 1)[]) {}
-  screen(row: number): 0 | 1 {
-    if (this.revealed.has(row)) throw new Error(`row ${row} screened twice`);
-    this.revealed.add(row);
-    return this.labels[row]!;
-  }
-}
-
 /** mulberry32: a small seeded generator, for choosing the starting papers. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -93,50 +82,38 @@ interface Run { wss: number; n95: number; recall10: number; stopAt: number | nul
 
 function simulate(review: Review, rows: ReturnType<typeof tfidfRows>, seed: number, dryRun?: number): Run {
   const N = review.docs.length;
-  // The starting pair is chosen with the labels, as the protocol says (the reviewer brings one of each);
-  // the model is given only these two labels.
+  // The starting pair is chosen with the labels, as the protocol says (the reviewer brings one of each).
   const rand = rng(seed);
   const rel = review.labels.flatMap((l, i) => (l === 1 ? [i] : []));
   const irr = review.labels.flatMap((l, i) => (l === 0 ? [i] : []));
-  const totalRelevant = rel.length;
-  const need = Math.ceil(0.95 * totalRelevant);
-  const oracle = new Oracle(review.labels);
-  const s = new Screening(rows, review.pmids, { seed, dryRun });
-  const screened = new Uint8Array(N);
+  const first = [rel[Math.floor(rand() * rel.length)]!, irr[Math.floor(rand() * irr.length)]!];
+  const need = Math.ceil(0.95 * rel.length);
+  const revealed = new Set<number>();
   let found = 0;
   let n95 = -1;
-  let recall10 = -1;
   let stopAt: number | null = null;
   let stopRecall: number | null = null;
-  const times: number[] = [];
-  const screen = (row: number): void => {
-    const label = oracle.screen(row);
-    screened[row] = 1;
-    found += label;
-    const t0 = performance.now();
-    s.decide(row, label);
-    return void times.push(performance.now() - t0);
-  };
-  screen(rel[Math.floor(rand() * rel.length)]!);
-  screen(irr[Math.floor(rand() * irr.length)]!);
-  times.length = 0;
-  const all = Array.from({ length: N }, (_, i) => i);
-  for (let count = 2; ; ) {
-    if (n95 < 0 && found >= need) n95 = count;
-    if (recall10 < 0 && count >= Math.ceil(0.1 * N)) recall10 = found / totalRelevant;
-    if (stopAt === null && s.estimate().stop) {
-      stopAt = count;
-      stopRecall = found / totalRelevant;
-    }
-    if ((n95 >= 0 && recall10 >= 0 && stopAt !== null) || count === N) break;
-    const t0 = performance.now();
-    const row = s.next(all, (r) => screened[r] === 1)!;
-    const pick = performance.now() - t0;
-    screen(row);
-    times[times.length - 1]! += pick;
-    count += 1;
-  }
-  return { wss: (N - n95) / N - 0.05, n95, recall10, stopAt, stopRecall, msPerDecision: times };
+  const r = simulateScreening({
+    rows, keys: review.pmids, seed, dryRun, first,
+    // The reviewer: a label only for the paper being screened, and only once.
+    screen: (row) => {
+      if (revealed.has(row)) throw new Error(`row ${row} screened twice`);
+      revealed.add(row);
+      found += review.labels[row]!;
+      return review.labels[row]!;
+    },
+    until: (count, e) => {
+      if (n95 < 0 && found >= need) n95 = count;
+      if (stopAt === null && e.stop) {
+        stopAt = count;
+        stopRecall = found / rel.length;
+      }
+      return n95 >= 0 && count >= Math.ceil(0.1 * N) && (stopAt !== null || dryRun === Infinity);
+    },
+    clock: () => performance.now(),
+  });
+  const tenth = r.order.slice(0, Math.ceil(0.1 * N)).filter((row) => review.labels[row] === 1).length;
+  return { wss: (N - n95) / N - 0.05, n95, recall10: tenth / rel.length, stopAt, stopRecall, msPerDecision: r.ms };
 }
 
 const median = (xs: number[]): number => {
