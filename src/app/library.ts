@@ -7,9 +7,9 @@ import { resolveClaim, type Stance } from '../evidence/claims.js';
 import { requirePaper } from './tagging.js';
 import { sourcesOf } from '../store/searches.js';
 import type { PaperView } from '../evidence/views.js';
-import { coldEstimate, type Estimate } from '../screening/screening.js';
-import { inboxPmids, screeningDecisions } from '../store/screening.js';
-import { LibraryScreening, type ScreeningOrder } from './screening.js';
+import type { Estimate } from '../screening/screening.js';
+import { inboxPmids } from '../store/screening.js';
+import { coldLibraryEstimate, LibraryScreening, type ScreeningOrder } from './screening.js';
 export type { PaperView } from '../evidence/views.js';
 
 type TagRow = { pmid: number; claim: string; stance: Stance; note: string | null; reviewer: string; at: string };
@@ -91,12 +91,10 @@ export interface RankedInbox {
  * once there is a tag and a dismissal, else (or with order 'newest') newest first with no score.
  */
 export function rankedInbox(db: Db, q: { order: ScreeningOrder; limit?: number }): RankedInbox {
-  const decisions = q.order === 'ranked' ? screeningDecisions(db) : [];
-  if (q.order === 'newest' || !decisions.some((d) => d.label === 1) || !decisions.some((d) => d.label === 0)) {
+  const cold = q.order === 'ranked' ? coldLibraryEstimate(db) : null;
+  if (q.order === 'newest' || cold) {
     const papers = findPapers(db, { filter: 'inbox', limit: q.limit }).map((p) => ({ ...p, score: null }));
-    const found = decisions.filter((d) => d.label === 1).length;
-    const total = db.prepare('SELECT count(*) FROM papers WHERE deleted_at IS NULL').pluck().get() as number;
-    return { order: 'newest', papers, estimate: q.order === 'newest' ? null : coldEstimate(decisions.length, found, total - decisions.length) };
+    return { order: 'newest', papers, estimate: cold };
   }
   const screening = new LibraryScreening(db);
   const ordered = screening.order(inboxPmids(db)).slice(0, q.limit ?? Infinity);

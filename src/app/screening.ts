@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { claimTagPmids, screeningDecisions, screeningTexts } from '../store/screening.js';
 import { tfidfRows } from '../screening/features.js';
 import { claimProbability } from '../screening/naive-bayes.js';
-import { Screening, type Estimate } from '../screening/screening.js';
+import { coldEstimate, Screening, type Estimate } from '../screening/screening.js';
 
 /** The order the inbox and triage use: learned from the decisions (the default), or newest first. */
 export type ScreeningOrder = 'ranked' | 'newest';
@@ -16,6 +16,18 @@ export function parseOrder(v: string | undefined): ScreeningOrder {
   if (v === undefined || v === 'ranked') return 'ranked';
   if (v === 'newest') return 'newest';
   throw new UsageError(`--order takes 'ranked' or 'newest', not '${v}'`);
+}
+
+/**
+ * The estimate while there is not yet a tag and a dismissal to learn from, or null once there is: read from
+ * the decisions alone, so a library waiting for its first decisions never pays for building the ranking.
+ */
+export function coldLibraryEstimate(db: Db, reviewer?: string): Estimate | null {
+  const decisions = screeningDecisions(db, reviewer);
+  const found = decisions.filter((d) => d.label === 1).length;
+  if (found > 0 && found < decisions.length) return null;
+  const papers = db.prepare('SELECT count(*) FROM papers WHERE deleted_at IS NULL').pluck().get() as number;
+  return coldEstimate(decisions.length, found, papers - decisions.length);
 }
 
 /**

@@ -5,7 +5,8 @@ import { getQuery } from '../store/searches.js';
 import { getTag } from '../store/tags.js';
 import { parseStance, resolveClaim, type Claim, type Stance } from '../evidence/claims.js';
 import { suggestClaims, withLearned, type ClaimSuggestion } from '../evidence/suggest.js';
-import { LibraryScreening, type ScreeningOrder } from './screening.js';
+import { coldLibraryEstimate, LibraryScreening, type ScreeningOrder } from './screening.js';
+import type { Estimate } from '../screening/screening.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import { showPaper } from './library.js';
 import { dismissPaper, tagPaper, undismissPaper, untagPaper } from './tagging.js';
@@ -254,10 +255,23 @@ export class TriageSession {
 
   /** The ranking, built on first use and brought up to date after each decision. */
   private get screening(): LibraryScreening {
-    if (!this.screeningCache) this.screeningCache = new LibraryScreening(this.db, this.opts.blind ? this.reviewer : undefined);
+    if (!this.screeningCache) this.screeningCache = new LibraryScreening(this.db, this.learnFrom());
     else if (this.stale) this.screeningCache.refresh();
     this.stale = false;
     return this.screeningCache;
+  }
+
+  private learnFrom(): string | undefined {
+    return this.opts.blind ? this.reviewer : undefined;
+  }
+
+  /**
+   * The cold estimate while there is nothing to rank by (without building the ranking: a large library
+   * waiting for its first decisions starts at once), else null. Once built, the ranking answers.
+   */
+  private cold(): Estimate | null {
+    if (this.screeningCache) return this.screening.ready ? null : this.screening.estimate();
+    return coldLibraryEstimate(this.db, this.learnFrom());
   }
 
   /** 0-based index of the current paper in the session. */
@@ -281,7 +295,7 @@ export class TriageSession {
 
   /** True when the queue follows the ranking now: ranked order asked for, and a tag and a dismissal to learn from. */
   private ranked(): boolean {
-    return this.order === 'ranked' && this.screening.ready;
+    return this.order === 'ranked' && this.cold() === null;
   }
 
   /** True once the queue is walked to its end or the reviewer quit. */
@@ -295,14 +309,15 @@ export class TriageSession {
     if (pmid === undefined) throw new ClaimwatchError('triage: no current paper');
     const paper = showPaper(this.db, pmid);
     const claims = listClaims(this.db).filter((c) => !c.retiredAt);
-    const screening = this.screening;
     const keyword = suggestClaims(paper, claims);
-    const suggestions = screening.ready ? withLearned(keyword, screening.claimScores(pmid), claims) : keyword;
+    const cold = this.cold();
+    const screening = cold ? undefined : this.screening;
+    const suggestions = screening ? withLearned(keyword, screening.claimScores(pmid), claims) : keyword;
     return {
       paper, position: this.index + 1, total: this.total, reviewer: this.reviewer,
       suggestions: suggestions.slice(0, SUGGESTIONS_SHOWN), numbering: numberClaims(suggestions, claims),
       remaining: this.total - this.index - 1, order: this.ranked() ? 'ranked' : 'newest',
-      score: screening.score(pmid), estimate: screening.estimate(),
+      score: screening?.score(pmid) ?? null, estimate: cold ?? screening!.estimate(),
     };
   }
 
@@ -428,7 +443,7 @@ export class TriageSession {
     const seen = Math.min(this.total, this.shown.size);
     return {
       reviewer: this.reviewer, total: this.total, seen, papersTagged: papers.size, tags, dismissed, skipped, quit: this.quitted,
-      estimate: this.screening.estimate(),
+      estimate: this.cold() ?? this.screening.estimate(),
     };
   }
 }
