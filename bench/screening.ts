@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { importFiles } from '../src/app/import.js';
 import { openLibrary } from '../src/app/store.js';
+import { dismissPaper, tagPaper } from '../src/app/tagging.js';
 import { triageQueue, TriageSession } from '../src/app/triage.js';
 import { tfidfRows, type ScreeningText } from '../src/screening/features.js';
 // @ts-expect-error: a plain .mjs helper shared by the benchmarks
@@ -189,6 +190,10 @@ async function latency(papers: number, decisions: number): Promise<Record<string
   const db = openLibrary(path.join(dir, 'lib.db'), now);
   log(`importing ${papers} papers ...`);
   await importFiles(db, [corpus], now, undefined, { threads: 0 });
+  // One tag and one dismissal first, so the session is ranked from its first card.
+  const [a, b] = triageQueue(db, { reviewer: 'bench', limit: 2 }) as [number, number];
+  tagPaper(db, { pmid: a, claim: 'C3', stance: 'supports', reviewer: 'bench', at: now() });
+  dismissPaper(db, { pmid: b, reviewer: 'bench', at: now() });
   const queue = triageQueue(db, { reviewer: 'bench' });
   const t0 = performance.now();
   const session = new TriageSession(db, queue, 'bench', now, { order: 'ranked' });
