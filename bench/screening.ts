@@ -124,6 +124,12 @@ function simulate(review: Review, rows: ReturnType<typeof tfidfRows>, seed: numb
     },
     clock: () => performance.now(),
   });
+  // The last decision is not offered to `until` (the loop ends with the papers): count a stop said there too.
+  const last = r.estimates[r.estimates.length - 1]!;
+  if (stopAt === null && dryRun !== Infinity && last.stop) {
+    stopAt = r.order.length;
+    stopRecall = found / rel.length;
+  }
   const tenth = r.order.slice(0, Math.ceil(0.1 * N)).filter((row) => review.labels[row] === 1).length;
   return { wss: (N - n95) / N - 0.05, n95, recall10: tenth / rel.length, stopAt, stopRecall, msPerDecision: r.ms };
 }
