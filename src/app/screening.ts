@@ -63,7 +63,9 @@ export class LibraryScreening {
     for (const t of claimTagPmids(this.db, this.reviewer)) {
       const row = this.rowOf.get(t.pmid);
       if (row === undefined) continue;
-      this.byClaim.set(t.claim, [...(this.byClaim.get(t.claim) ?? []), row]);
+      const list = this.byClaim.get(t.claim);
+      if (list) list.push(row);
+      else this.byClaim.set(t.claim, [row]);
     }
   }
 
@@ -103,15 +105,11 @@ export class LibraryScreening {
     const out = new Map<string, number>();
     const row = this.rowOf.get(pmid);
     if (row === undefined) return out;
-    const labels = this.screening.ranker.labels;
-    const screened: number[] = [];
-    for (let i = 0; i < labels.length; i++) if (labels[i] !== -1 && i !== row) screened.push(i);
+    const screened = this.screening.ranker.screenedSums(row);
     for (const [claim, tagged] of this.byClaim) {
       const positives = tagged.filter((r) => r !== row);
-      const pos = new Set(positives);
-      const negatives = screened.filter((r) => !pos.has(r));
-      if (positives.length === 0 || negatives.length === 0) continue;
-      out.set(claim, claimProbability(this.screening.rows, row, positives, negatives));
+      if (positives.length === 0 || screened.count - positives.length <= 0) continue;
+      out.set(claim, claimProbability(this.screening.rows, row, positives, screened));
     }
     return out;
   }

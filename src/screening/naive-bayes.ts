@@ -45,6 +45,20 @@ export class NaiveBayesRanker {
     return this.counts[0];
   }
 
+  /** Every screened row's sums, less those of `except` when it is screened (see claimProbability). */
+  screenedSums(except: number): RowSums {
+    const { indptr, indices, values } = this.rows;
+    const own = new Map<number, number>();
+    const mine = this.labels[except] !== -1;
+    if (mine) for (let j = indptr[except]!; j < indptr[except + 1]!; j++) own.set(indices[j]!, values[j]!);
+    const [s0, s1] = this.sums;
+    return {
+      count: this.counts[0] + this.counts[1] - (mine ? 1 : 0),
+      total: this.totals[0] + this.totals[1] - (mine ? this.mass[except]! : 0),
+      sum: (f) => s0[f]! + s1[f]! - (own.get(f) ?? 0),
+    };
+  }
+
   /** True once it has at least one decision of each kind: before that it cannot rank. */
   get ready(): boolean {
     return this.counts[0] > 0 && this.counts[1] > 0;
@@ -95,39 +109,46 @@ export class NaiveBayesRanker {
   }
 }
 
+/** Sums over a set of screened rows: how many, their total TF-IDF mass, and the sum of one feature. */
+export interface RowSums {
+  count: number;
+  total: number;
+  sum: (feature: number) => number;
+}
+
 /**
  * Per-claim naive Bayes for the card's suggestions: for one claim, the papers tagged on it against every
- * other screened paper (tagged on other claims, or dismissed), balanced the same way. Returns the
- * probability that row i bears on the claim; scoring one row costs only its own features.
+ * other screened paper (tagged on other claims, or dismissed), balanced the same way. `screened` sums every
+ * screened row but `row`, so the negatives are the screened rows less the positives. Returns the probability
+ * that row i bears on the claim; it costs the positives' features and the row's, not the whole library's.
  */
 export function claimProbability(
-  rows: SparseRows, row: number, positives: readonly number[], negatives: readonly number[], alpha = NB_ALPHA,
+  rows: SparseRows, row: number, positives: readonly number[], screened: RowSums, alpha = NB_ALPHA,
 ): number {
-  if (positives.length === 0 || negatives.length === 0) return 0;
+  const negatives = screened.count - positives.length;
+  if (positives.length === 0 || negatives <= 0) return 0;
   const { indptr, indices, values, features } = rows;
   const want = new Map<number, number>();
   for (let j = indptr[row]!; j < indptr[row + 1]!; j++) want.set(indices[j]!, values[j]!);
-  const sumOver = (docs: readonly number[]): { s: Map<number, number>; total: number } => {
-    const s = new Map<number, number>();
-    let total = 0;
-    for (const d of docs) {
-      for (let j = indptr[d]!; j < indptr[d + 1]!; j++) {
-        total += values[j]!;
-        const f = indices[j]!;
-        if (want.has(f)) s.set(f, (s.get(f) ?? 0) + values[j]!);
-      }
+  const pos = new Map<number, number>();
+  let posTotal = 0;
+  for (const d of positives) {
+    for (let j = indptr[d]!; j < indptr[d + 1]!; j++) {
+      posTotal += values[j]!;
+      const f = indices[j]!;
+      if (want.has(f)) pos.set(f, (pos.get(f) ?? 0) + values[j]!);
     }
-    return { s, total };
-  };
-  const pos = sumOver(positives);
-  const neg = sumOver(negatives);
-  const balance = negatives.length / positives.length;
+  }
+  const negTotal = screened.total - posTotal;
+  const balance = negatives / positives.length;
   let d = 0;
   let mass = 0;
   for (const [f, x] of want) {
-    d += x * (Math.log(balance * (pos.s.get(f) ?? 0) + alpha) - Math.log((neg.s.get(f) ?? 0) + alpha));
+    const p = pos.get(f) ?? 0;
+    const n = Math.max(0, screened.sum(f) - p);
+    d += x * (Math.log(balance * p + alpha) - Math.log(n + alpha));
     mass += x;
   }
-  d -= mass * (Math.log(balance * pos.total + alpha * features) - Math.log(neg.total + alpha * features));
+  d -= mass * (Math.log(balance * posTotal + alpha * features) - Math.log(Math.max(0, negTotal) + alpha * features));
   return 1 / (1 + Math.exp(-d));
 }

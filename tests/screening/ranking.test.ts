@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { featuresOf, tfidfRows, tokenize, type ScreeningText } from '../../src/screening/features.js';
-import { NaiveBayesRanker } from '../../src/screening/naive-bayes.js';
+import { claimProbability, NB_ALPHA, NaiveBayesRanker } from '../../src/screening/naive-bayes.js';
 import { Screening } from '../../src/screening/screening.js';
 import { simulateScreening } from '../../src/screening/simulate.js';
 import { ROOT } from '../helpers.js';
@@ -149,5 +149,36 @@ describe('the ranking contract', () => {
     // Recall when it first said stop: the share of relevant papers screened by then.
     const found = r.order.slice(0, stop + 1).filter((i) => ANTI.labels[i] === 1).length;
     expect(found / relevant.length).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('per-claim suggestions', () => {
+  it('are the balanced naive Bayes of the claim\'s papers against the other screened ones, the paper itself left out', () => {
+    const positives = [relevant[1]!, relevant[2]!];
+    const others = [irrelevant[0]!, irrelevant[1]!, irrelevant[2]!, relevant[3]!];
+    const row = relevant[4]!;
+    const r = new NaiveBayesRanker(ROWS);
+    for (const i of [...positives, relevant[3]!, row]) r.setLabel(i, 1);
+    for (const i of others.slice(0, 3)) r.setLabel(i, 0);
+    const got = claimProbability(ROWS, row, positives, r.screenedSums(row));
+    // The same model written out: feature sums of each side, the positives weighted to balance the negatives.
+    const V = ROWS.features;
+    const sums = (docs: number[]): Float64Array => {
+      const s = new Float64Array(V);
+      for (const d of docs) for (let j = ROWS.indptr[d]!; j < ROWS.indptr[d + 1]!; j++) s[ROWS.indices[j]!]! += ROWS.values[j]!;
+      return s;
+    };
+    const sp = sums(positives);
+    const sn = sums(others);
+    const w = others.length / positives.length;
+    const tp = sp.reduce((a, b) => a + b, 0) * w;
+    const tn = sn.reduce((a, b) => a + b, 0);
+    let d = 0;
+    for (let j = ROWS.indptr[row]!; j < ROWS.indptr[row + 1]!; j++) {
+      const f = ROWS.indices[j]!;
+      const x = ROWS.values[j]!;
+      d += x * (Math.log((w * sp[f]! + NB_ALPHA) / (tp + NB_ALPHA * V)) - Math.log((sn[f]! + NB_ALPHA) / (tn + NB_ALPHA * V)));
+    }
+    expect(got).toBeCloseTo(1 / (1 + Math.exp(-d)), 9);
   });
 });
