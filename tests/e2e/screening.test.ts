@@ -135,4 +135,30 @@ describe('triage --porcelain, driven line by line', () => {
     const empty = runCli(['triage', '--porcelain', '--since', '2100-01-01'], { db, input: '' });
     expect(empty.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).type)).toEqual(['summary']);
   });
+
+  it('once the ranking runs dry, shows the random check and its estimate on the card, and ends with the advice in the summary', () => {
+    const db = library();
+    expect(runCli(['tag', String(DIPHTHERIA[2]), 'C3', 'supports'], { db }).code).toBe(0);
+    // 60 dismissals in a row: the ranking counts as dry after 50 (10 % of 177, at least 50).
+    const r = runCli(['triage', '--porcelain'], { db, input: 'd\n'.repeat(60) });
+    expect(r.code).toBe(0);
+    const objects = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const cards = objects.filter((o) => o.type === 'card');
+    expect(cards).toHaveLength(61);
+    const phases = cards.map((c) => c.estimate.phase as string);
+    const first = phases.indexOf('sampling');
+    // The card after the 50th dismissal (the first card has none yet).
+    expect(first).toBe(50);
+    expect(phases.slice(first).every((p) => p === 'sampling')).toBe(true);
+    const last = cards[cards.length - 1]!;
+    expect(last.estimate).toMatchObject({ method: 'random-sample', found: 1, stop: false, sample: { foundBefore: 1, urn: 177 - 51, relevantDrawn: 0 } });
+    expect(last.estimate.sample.drawn).toBeGreaterThan(0);
+    expect(last.estimate.p).toBeGreaterThan(0.05);
+    expect(last.estimate.upper).toBeGreaterThanOrEqual(last.estimate.unread);
+    const summary = objects[objects.length - 1]!;
+    expect(summary).toMatchObject({ type: 'summary', dismissed: 60, stop: false, estimate: { phase: 'sampling' } });
+    // The text card says it in words.
+    const text = runCli(['triage', '--limit', '1'], { db, input: 'q\n' }).stdout;
+    expect(text).toMatch(/random check: \d+ of the 126 papers left when the ranking ran dry, 0 relevant; about 0 relevant unread, at most \d+ \(95 %\); keep going \(p = /);
+  });
 });
