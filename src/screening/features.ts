@@ -20,12 +20,23 @@ const STOP_WORDS = new Set((
   + 'while who whom why will with within without would yet you your'
 ).split(' '));
 
-/** Lower-cased, lightly stemmed words of a text, stop-words and one-letter words left out. */
+// Stems of the words seen so far: a library repeats its words, and stemming each occurrence was most of the
+// time spent building the ranking. Bounded, so a stream of odd tokens cannot grow it without end.
+const STEMS = new Map<string, string>();
+const STEMS_MAX = 500_000;
+
+/** Lower-cased, lightly stemmed words of a text, stop-words, numbers and one-letter words left out. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-    if (raw.length < 2 || STOP_WORDS.has(raw) || /^\d+$/.test(raw)) continue;
-    out.push(stemWord(raw));
+    if (raw.length < 2 || STOP_WORDS.has(raw)) continue;
+    let stem = STEMS.get(raw);
+    if (stem === undefined) {
+      stem = /^\d+$/.test(raw) ? '' : stemWord(raw);
+      if (STEMS.size >= STEMS_MAX) STEMS.clear();
+      STEMS.set(raw, stem);
+    }
+    if (stem) out.push(stem);
   }
   return out;
 }
@@ -38,9 +49,12 @@ export function tokenize(text: string): string[] {
  */
 export function featuresOf(doc: ScreeningText): Map<string, number> {
   const counts = new Map<string, number>();
-  const add = (f: string): void => {
-    counts.set(f, (counts.get(f) ?? 0) + 1);
-  };
+  eachFeature(doc, (f) => counts.set(f, (counts.get(f) ?? 0) + 1));
+  return counts;
+}
+
+/** Calls `add` once per occurrence of each feature of featuresOf. */
+function eachFeature(doc: ScreeningText, add: (feature: string) => void): void {
   for (const w of tokenize(doc.title ?? '')) add(w);
   for (const w of tokenize(doc.abstract ?? '')) add(w);
   for (const k of doc.keywords) {
@@ -54,7 +68,6 @@ export function featuresOf(doc: ScreeningText): Map<string, number> {
     if (descriptor !== heading) add(`mesh:${descriptor}`);
   }
   for (const t of doc.publicationTypes) add(`pt:${t.toLowerCase().trim()}`);
-  return counts;
 }
 
 /** Sparse rows (compressed sparse row): row i's features are indices[indptr[i]..indptr[i+1]) with their values. */
@@ -74,20 +87,38 @@ export interface SparseRows {
  */
 export function tfidfRows(docs: readonly ScreeningText[]): SparseRows {
   const vocabulary = new Map<string, number>();
-  const perDoc: Map<string, number>[] = docs.map(featuresOf);
   const df: number[] = [];
+  // Each document's feature ids and counts, gathered with one vocabulary lookup per occurrence.
+  const ids: Int32Array[] = [];
+  const tfs: Float64Array[] = [];
+  let scratch = new Float64Array(1024);
   let nnz = 0;
-  for (const counts of perDoc) {
-    for (const f of counts.keys()) {
+  for (const doc of docs) {
+    const touched: number[] = [];
+    eachFeature(doc, (f) => {
       let id = vocabulary.get(f);
       if (id === undefined) {
         id = vocabulary.size;
         vocabulary.set(f, id);
         df.push(0);
+        if (id >= scratch.length) {
+          const bigger = new Float64Array(scratch.length * 2);
+          bigger.set(scratch);
+          scratch = bigger;
+        }
       }
+      if (scratch[id] === 0) touched.push(id);
+      scratch[id]! += 1;
+    });
+    const tf = new Float64Array(touched.length);
+    touched.forEach((id, j) => {
+      tf[j] = scratch[id]!;
+      scratch[id] = 0;
       df[id]! += 1;
-    }
-    nnz += counts.size;
+    });
+    ids.push(Int32Array.from(touched));
+    tfs.push(tf);
+    nnz += touched.length;
   }
   const n = docs.length;
   const idf = df.map((d) => Math.log((1 + n) / (1 + d)) + 1);
@@ -95,19 +126,21 @@ export function tfidfRows(docs: readonly ScreeningText[]): SparseRows {
   const indices = new Int32Array(nnz);
   const values = new Float64Array(nnz);
   let at = 0;
-  perDoc.forEach((counts, i) => {
+  for (let i = 0; i < n; i++) {
     const start = at;
-    for (const [f, c] of counts) {
-      const id = vocabulary.get(f)!;
-      indices[at] = id;
-      values[at] = c * idf[id]!;
+    const docIds = ids[i]!;
+    const tf = tfs[i]!;
+    let norm = 0;
+    for (let j = 0; j < docIds.length; j++) {
+      const v = tf[j]! * idf[docIds[j]!]!;
+      indices[at] = docIds[j]!;
+      values[at] = v;
+      norm += v * v;
       at += 1;
     }
-    let norm = 0;
-    for (let j = start; j < at; j++) norm += values[j]! * values[j]!;
     norm = Math.sqrt(norm);
     if (norm > 0) for (let j = start; j < at; j++) values[j]! /= norm;
     indptr[i + 1] = at;
-  });
+  }
   return { rows: n, features: vocabulary.size, indptr, indices, values };
 }
