@@ -208,8 +208,9 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .action((pmid: string, o) => run(async (ctx) => (await import('./commands/papers.js')).historyCommand(ctx, pmid, o)));
   program
     .command('inbox')
-    .description('papers neither tagged nor dismissed, newest first')
+    .description('papers neither tagged nor dismissed, most likely to matter first (once there is a tag and a dismissal)')
     .option('--limit <n>', 'show at most n papers')
+    .option('--order <order>', "'ranked' (default) or 'newest' (today's order, no ranking and no score)")
     .addOption(json())
     .action((o) => run(async (ctx) => (await import('./commands/papers.js')).inboxCommand(ctx, o)));
   program
