@@ -8,6 +8,7 @@ import { registerTeam } from './register-team.js';
 import { registerExchange } from './register-exchange.js';
 import { registerExport } from './register-export.js';
 import { registerClassify } from './register-classify.js';
+import { registerServe } from './register-serve.js';
 
 const VERSION = '0.1.0';
 
@@ -199,6 +200,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerExchange(program, run);
   registerExport(program, run);
   registerClassify(program, run);
+  registerServe(program, run);
 
   program
     .command('history')

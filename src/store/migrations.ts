@@ -272,4 +272,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE imports ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    name: '0012_users',
+    sql: `
+      -- Accounts for claimwatch serve bound to an address other than the loopback: a reviewer's name and a
+      -- salted scrypt hash of their password (scrypt$N$r$p$salt$hash, base64url), never the password.
+      CREATE TABLE users (
+        name          TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -27,6 +27,7 @@ const EXPECTED: Record<string, string[]> = {
   settings: ['key', 'value'],
   kind_overrides: ['pmid', 'kind', 'actor', 'at'],
   report_snapshots: ['id', 'at', 'data'],
+  users: ['name', 'password_hash', 'created_at', 'updated_at'],
 };
 
 describe('migrations', () => {

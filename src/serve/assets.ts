@@ -1,0 +1,147 @@
+// The one stylesheet and the one script of `claimwatch serve`, served from the package itself (nothing from
+// a CDN, no build step). The script only turns the triage keys into the pipe grammar's action lines
+// ("C7 s", "n TEXT", "d REASON", "k", "u", "next", "q") and posts them; the server parses them with the
+// same parseLine as `triage` reading a pipe, and answers with the next card's HTML.
+
+/** The stylesheet. Colours meet WCAG AA contrast on white. */
+export const APP_CSS = `
+body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}
+header{background:#17324d;color:#fff;padding:.4rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:1rem}
+header a{color:#fff}.brand{margin:0;font-weight:700}
+nav{display:flex;flex-wrap:wrap;align-items:center;gap:1rem}nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.8rem}
+nav a[aria-current]{text-decoration:underline;font-weight:700}.logout{display:inline;margin:0}
+main{max-width:70rem;margin:0 auto;padding:1rem}
+button{font:inherit;padding:.15rem .5rem;border:1px solid #435a70;border-radius:4px;background:#f2f5f8;color:#1a1a1a;cursor:pointer}
+button:focus,a:focus,input:focus,select:focus{outline:3px solid #1c5fa8;outline-offset:1px}
+.card{border:1px solid #c9d2db;border-radius:6px;padding:1rem}
+.card h2{margin:.2rem 0}.progress,.journal,.types,.screening,.why,.hint,.prompt{color:#4a4a4a}
+mark{background:#fff0a8;color:#1a1a1a}.retracted{color:#a01818}
+.claims{list-style:none;padding:0}.claim{padding:.2rem 0;border-bottom:1px solid #eee}.claim.suggested{background:#f1f7ff}
+.num{display:inline-block;min-width:1.4rem;font-weight:700;color:#0b4f8a}.buttons{float:right}
+.stance.supports{border-color:#1d6b22}.stance.qualifies{border-color:#8a5a00}.stance.contradicts{border-color:#a01818}
+.line-form{margin:.4rem 0;display:none}.line-form.open{display:block}
+.message{min-height:1.5rem;font-weight:600;color:#14522a}.error{color:#a01818;font-weight:600}
+.prompt.stance{color:#0b4f8a;font-weight:700}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
+.filters{margin-bottom:1rem;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+pre.text{white-space:pre-wrap;background:#f7f7f7;padding:.8rem;border-radius:4px}
+.help{border:1px solid #c9d2db;padding:.5rem 1rem;margin-top:1rem}dt{font-weight:700}
+`;
+
+/** The script: keys and buttons to action lines, posted with the CSRF token; the reply replaces the card. */
+export const APP_JS = `
+(function () {
+  'use strict';
+  var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
+  var root = document.getElementById('triage');
+  if (!root) return;
+  var mode = { kind: 'browse' };
+  var busy = false;
+  function card() { return root.querySelector('.card'); }
+  function prompt(text, stance) {
+    var p = document.getElementById('prompt');
+    if (p) { p.textContent = text; p.className = stance ? 'prompt stance' : 'prompt'; }
+  }
+  function message(text) {
+    var m = root.querySelector('.message');
+    if (m) m.textContent = text;
+  }
+  function closeForms() {
+    root.querySelectorAll('.line-form').forEach(function (f) { f.classList.remove('open'); });
+  }
+  function openForm(id) {
+    closeForms();
+    var f = document.getElementById(id);
+    if (!f) return;
+    f.classList.add('open');
+    var i = f.querySelector('input[name="text"]');
+    if (i) { i.value = ''; i.focus(); }
+  }
+  function send(line) {
+    if (busy) return;
+    var c = card();
+    busy = true;
+    var body = new URLSearchParams();
+    body.set('line', line);
+    body.set('csrf', token);
+    if (c) body.set('pmid', c.getAttribute('data-pmid'));
+    fetch('/triage/act', {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept': 'application/json', 'X-CSRF-Token': token },
+      body: body.toString()
+    }).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, j: j }; });
+    }).then(function (res) {
+      busy = false;
+      if (res.j.html) { root.innerHTML = res.j.html; mode = { kind: 'browse' }; }
+      if (res.j.error) message('Error: ' + res.j.error);
+      document.body.setAttribute('data-actions', String(Number(document.body.getAttribute('data-actions') || '0') + 1));
+    }).catch(function () {
+      busy = false;
+      message('Error: the server did not answer: nothing was saved by this key; try again');
+    });
+  }
+  function numbering() {
+    var c = card();
+    return c ? (c.getAttribute('data-numbering') || '').split(',').filter(Boolean) : [];
+  }
+  root.addEventListener('submit', function (ev) {
+    var f = ev.target;
+    if (!(f instanceof HTMLFormElement) || f.getAttribute('action') !== '/triage/act') return;
+    ev.preventDefault();
+    var verb = f.getAttribute('data-verb');
+    if (verb) {
+      var t = (f.querySelector('input[name="text"]').value || '').trim();
+      if (verb === 'n' && !t) { closeForms(); message('empty note: nothing saved'); return; }
+      send(t ? verb + ' ' + t : verb);
+      return;
+    }
+    var b = ev.submitter;
+    if (b && b.name === 'line') send(b.value);
+  });
+  root.addEventListener('click', function (ev) {
+    var b = ev.target.closest && ev.target.closest('button[data-key]');
+    if (b) { ev.preventDefault(); key(b.getAttribute('data-key')); }
+  });
+  function key(k) {
+    if (/^[1-9]$/.test(k)) {
+      var id = numbering()[Number(k) - 1];
+      if (!id) { mode = { kind: 'browse' }; message('no claim numbered ' + k); return; }
+      mode = { kind: 'stance', claim: id };
+      prompt(id + ' → s supports · q qualifies · c contradicts · esc cancels', true);
+      return;
+    }
+    if (mode.kind === 'stance') {
+      var st = { s: 'supports', q: 'qualifies', c: 'contradicts' }[k.toLowerCase()];
+      if (st) { var claim = mode.claim; mode = { kind: 'browse' }; send(claim + ' ' + st); return; }
+      if (k === 'Escape' || k === 'Backspace') { mode = { kind: 'browse' }; prompt('cancelled'); return; }
+      return;
+    }
+    switch (k) {
+      case 'Enter': case ' ': case 'j': send('next'); break;
+      case 'n': openForm('note-form'); break;
+      case 'd': openForm('dismiss-form'); break;
+      case 'k': send('k'); break;
+      case 'u': send('u'); break;
+      case 'q': send('q'); break;
+      case '?': var h = document.getElementById('keys-help'); if (h) h.hidden = !h.hidden; break;
+      case 'Escape': closeForms(); break;
+    }
+  }
+  document.addEventListener('keydown', function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    var typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
+    if (typing) {
+      if (ev.key === 'Escape') { closeForms(); t.blur(); message('cancelled'); }
+      return;
+    }
+    if (t && t.tagName === 'BUTTON' && (ev.key === 'Enter' || ev.key === ' ')) return;
+    if (ev.key.length === 1 || ev.key === 'Enter' || ev.key === 'Escape' || ev.key === 'Backspace') {
+      if (!document.querySelector('.card') && ev.key !== '?') return;
+      ev.preventDefault();
+      key(ev.key);
+    }
+  });
+})();
+`;
