@@ -273,7 +273,7 @@ function chainSvg(r: Report): string {
   const weakText = chain.weakest
     ? `<p class="weakest-text">The chain is as strong as its weakest link: <a href="#claim-${esc(chain.weakest.id)}"><b>${esc(chain.weakest.id)}</b></a>, ${esc(chain.weakest.grade)}.</p>`
     : '';
-  return `<figure class="chain"><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="the mechanism chain"><title>The mechanism chain: arrows point from a claim to the claims that depend on it</title>`
+  return `<figure class="chain"><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="group" aria-label="the mechanism chain"><title>The mechanism chain: arrows point from a claim to the claims that depend on it</title>`
     + '<defs><marker id="cw-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8a8a8a"/></marker></defs>'
     + `${arrows}${boxes}</svg><figcaption><ul class="legend">${legend}</ul></figcaption></figure>${weakText}`;
 }
@@ -307,7 +307,7 @@ const CSS = `
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1120px;margin:0 auto;padding:32px 36px 64px}
-a{color:#1d4f91;text-decoration:none}a:hover{text-decoration:underline}
+a{color:#1d4f91;text-decoration:underline}
 h1{font-size:28px;margin:0 0 4px;letter-spacing:-.01em}
 h2{font-size:20px;margin:0}
 h3{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:22px 0 8px;font-weight:600}

@@ -145,7 +145,7 @@ export function renderCard(raw: TriageCard, o: { csrf: string; blind: boolean; k
     const why = s ? [typeof s.learned === 'number' ? `learned ${s.learned.toFixed(2)}` : '', s.matched.length ? `matched: ${s.matched.slice(0, 6).join(', ')}` : '']
       .filter(Boolean).join(' · ') : '';
     const buttons = STANCES.map((st) =>
-      `<button type="submit" name="line" value="${esc(`${claim.id} ${st}`)}" class="stance ${st}" aria-label="${esc(`${claim.id} ${st}`)}">${KEY[st]} ${st}</button>`).join('');
+      `<button type="submit" name="line" value="${esc(`${claim.id} ${st}`)}" class="stance ${st}" aria-label="${esc(`${KEY[st]} ${st} ${claim.id}`)}">${KEY[st]} ${st}</button>`).join('');
     return `<li class="claim${s ? ' suggested' : ''}" data-claim="${esc(claim.id)}"><span class="num">${i < 9 ? i + 1 : ''}</span> <strong>${esc(claim.id)}</strong> ${esc(claim.slug)}${why ? ` <span class="why">${esc(why)}</span>` : ''} <span class="buttons">${buttons}</span></li>`;
   }).join('\n');
   const meta = [
