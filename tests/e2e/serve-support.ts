@@ -53,3 +53,45 @@ export async function cardOf(page: Page): Promise<{ pmid: number; numbering: str
     numbering: ((await card.getAttribute('data-numbering')) ?? '').split(','),
   };
 }
+
+/** A reviewer driven over HTTP without a browser: cookie jar of one, CSRF token read from the page. */
+export class HttpReviewer {
+  private cookie = '';
+  private csrf = '';
+
+  constructor(readonly base: string, readonly name: string) {}
+
+  private remember(r: Response): void {
+    const set = r.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0]!;
+  }
+
+  private async token(path: string): Promise<void> {
+    const r = await fetch(`${this.base}${path}`, { headers: { cookie: this.cookie }, redirect: 'manual' });
+    this.remember(r);
+    const m = /name="csrf-token" content="([^"]*)"/.exec(await r.text());
+    if (m) this.csrf = m[1]!;
+  }
+
+  /** Picks the name on the loopback login page. */
+  async login(): Promise<void> {
+    await this.token('/login');
+    const r = await fetch(`${this.base}/login`, {
+      method: 'POST', redirect: 'manual', headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ name: this.name, csrf: this.csrf }).toString(),
+    });
+    if (r.status !== 303) throw new Error(`login of ${this.name} answered ${r.status}`);
+    this.remember(r);
+    await this.token('/triage');
+  }
+
+  /** Posts one triage line; returns the status and the JSON reply. */
+  async act(line: string): Promise<{ status: number; body: { pmid: number | null; done: boolean; message?: string; error?: string } }> {
+    const r = await fetch(`${this.base}/triage/act`, {
+      method: 'POST',
+      headers: { cookie: this.cookie, accept: 'application/json', 'x-csrf-token': this.csrf, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ line }).toString(),
+    });
+    return { status: r.status, body: await r.json() as { pmid: number | null; done: boolean; message?: string; error?: string } };
+  }
+}
