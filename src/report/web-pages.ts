@@ -146,7 +146,7 @@ export function renderCard(raw: TriageCard, o: { csrf: string; blind: boolean; k
       .filter(Boolean).join(' · ') : '';
     const buttons = STANCES.map((st) =>
       `<button type="submit" name="line" value="${esc(`${claim.id} ${st}`)}" class="stance ${st}" aria-label="${esc(`${KEY[st]} ${st} ${claim.id}`)}">${KEY[st]} ${st}</button>`).join('');
-    return `<li class="claim${s ? ' suggested' : ''}" data-claim="${esc(claim.id)}"><span class="num">${i < 9 ? i + 1 : ''}</span> <strong>${esc(claim.id)}</strong> ${esc(claim.slug)}${why ? ` <span class="why">${esc(why)}</span>` : ''} <span class="buttons">${buttons}</span></li>`;
+    return `<li class="claim${s ? ' suggested' : ''}" data-claim="${esc(claim.id)}"><span class="num">${i < 9 ? i + 1 : ''}</span> <strong>${esc(claim.id)}</strong> ${esc(claim.slug)}${why ? ` <span class="why">${esc(why)}</span>` : ''} <br><span class="buttons">${buttons}</span></li>`;
   }).join('\n');
   const meta = [
     p.journal ?? (p.type === 'book' ? 'Book' : null), p.year,
@@ -156,6 +156,7 @@ export function renderCard(raw: TriageCard, o: { csrf: string; blind: boolean; k
     : '<p class="hint">(no abstract)</p>';
   const message = o.message ? esc(o.message) : '';
   return `<article class="card" data-pmid="${esc(p.pmid)}" data-numbering="${esc(numbering.join(','))}" aria-labelledby="card-title">
+<div class="paper">
 <p class="progress">${esc(card.position)} of ${esc(card.total)} · ${links(p)}</p>
 <h2 id="card-title">${highlight(p.title ?? '(no title)', o.keywords)}</h2>
 ${p.authors.length ? `<p class="authors">${esc(authorsLine(p))}</p>` : ''}
@@ -165,7 +166,11 @@ ${p.foundBy?.length ? `<p class="types">Found by: ${esc(p.foundBy.map((f) => f.s
 ${p.retracted ? '<p class="retracted"><strong>RETRACTED</strong>: a tag is kept and shown, but not counted as evidence</p>' : ''}
 ${tagList(card, o.blind)}
 <p class="screening">${esc(screeningLine(card.order, card.score, card.estimate))}</p>
-<section class="abstract" aria-label="Abstract">${abstract}</section>
+<section class="abstract" aria-label="Abstract" tabindex="0">${abstract}</section>
+</div>
+<div class="decide">
+<p class="message" role="status" aria-live="polite">${message}</p>
+<p class="prompt" id="prompt">1-9 claim then s/q/c · n note · d dismiss · k skip · u undo · enter next · ? keys · q quit</p>
 <form method="post" action="/triage/act" class="act">${csrfField(o.csrf)}<input type="hidden" name="pmid" value="${esc(p.pmid)}">
 <h3>Claims <span class="hint">(suggested first; press the number, then s, q or c)</span></h3>
 <ol class="claims">${rows}</ol>
@@ -181,8 +186,7 @@ ${tagList(card, o.blind)}
 <label for="note-text">Note on your last tag of this paper</label> <input id="note-text" name="text" maxlength="2000"> <button type="submit">Save note</button></form>
 <form method="post" action="/triage/act" class="line-form" id="dismiss-form" data-verb="d">${csrfField(o.csrf)}<input type="hidden" name="pmid" value="${esc(p.pmid)}"><input type="hidden" name="verb" value="d">
 <label for="dismiss-reason">Why it bears on no claim (optional)</label> <input id="dismiss-reason" name="text" maxlength="2000"${o.reasons?.length ? ' list="dismiss-reasons"' : ''}>${dismissReasonOptions(o.reasons)} <button type="submit">Dismiss</button></form>
-<p class="message" role="status" aria-live="polite">${message}</p>
-<p class="prompt" id="prompt">1-9 claim then s/q/c · n note · d dismiss · k skip · u undo · enter next · ? keys · q quit</p>
+</div>
 </article>`;
 }
 

@@ -10,14 +10,17 @@ header{background:#17324d;color:#fff;padding:.4rem 1rem;display:flex;flex-wrap:w
 header a{color:#fff}.brand{margin:0;font-weight:700}
 nav{display:flex;flex-wrap:wrap;align-items:center;gap:1rem}nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.8rem}
 nav a[aria-current]{text-decoration:underline;font-weight:700}.logout{display:inline;margin:0}
-main{max-width:70rem;margin:0 auto;padding:1rem}
+main{max-width:80rem;margin:0 auto;padding:.5rem 1rem}main h1{margin:.3rem 0;font-size:1.5rem}
 button{font:inherit;padding:.15rem .5rem;border:1px solid #435a70;border-radius:4px;background:#f2f5f8;color:#1a1a1a;cursor:pointer}
 button:focus,a:focus,input:focus,select:focus{outline:3px solid #1c5fa8;outline-offset:1px}
-.card{border:1px solid #c9d2db;border-radius:6px;padding:1rem}
+.card{border:1px solid #c9d2db;border-radius:6px;padding:.6rem 1rem;display:grid;grid-template-columns:minmax(0,3fr) minmax(20rem,2fr);gap:1.2rem}
+@media (max-width:60rem){.card{grid-template-columns:1fr}}
+.card p{margin:.3rem 0}.decide{border-left:1px solid #e3e7eb;padding-left:1rem}.decide h3{margin:.2rem 0;font-size:1rem}
+.abstract{max-height:60vh;overflow:auto}
 .card h2{margin:.2rem 0}.progress,.journal,.types,.screening,.why,.hint,.prompt{color:#4a4a4a}
 mark{background:#fff0a8;color:#1a1a1a}.retracted{color:#a01818}
-.claims{list-style:none;padding:0}.claim{padding:.2rem 0;border-bottom:1px solid #eee}.claim.suggested{background:#f1f7ff}
-.num{display:inline-block;min-width:1.4rem;font-weight:700;color:#0b4f8a}.buttons{float:right}
+.claims{list-style:none;padding:0}.claim{padding:.1rem 0;border-bottom:1px solid #eee;line-height:1.3}.claim.suggested{background:#f1f7ff}
+.num{display:inline-block;min-width:1.4rem;font-weight:700;color:#0b4f8a}.buttons{display:inline-flex;gap:.3rem;margin:.15rem 0 .15rem 1.4rem}.buttons button{font-size:.8rem;padding:0 .4rem}
 .stance.supports{border-color:#1d6b22}.stance.qualifies{border-color:#8a5a00}.stance.contradicts{border-color:#a01818}
 .line-form{margin:.4rem 0;display:none}.line-form.open{display:block}
 .message{min-height:1.5rem;font-weight:600;color:#14522a}.error{color:#a01818;font-weight:600}
