@@ -94,6 +94,11 @@ export function listUsers(db: Db): UserSummary[] {
   return listUserRows(db).map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt }));
 }
 
+/** When the account's password was last set, or null when there is no such account: a session records it at login. */
+export function accountStamp(db: Db, name: string): string | null {
+  return getUser(db, name)?.updatedAt ?? null;
+}
+
 /** True when at least one account exists. */
 export function hasAccounts(db: Db): boolean {
   return countUsers(db) > 0;

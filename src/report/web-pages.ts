@@ -70,7 +70,8 @@ ${body}
 /** The login page: pick a name (loopback, no accounts) or name and password. */
 export function renderLogin(o: { csrf: string; passwords: boolean; error?: string; known: readonly string[]; name?: string }): string {
   const err = o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : '';
-  const list = o.known.length
+  // With passwords the page is public: it names no reviewer.
+  const list = o.known.length && !o.passwords
     ? `<datalist id="known-reviewers">${o.known.map((n) => `<option value="${esc(n)}"></option>`).join('')}</datalist>` : '';
   const pw = o.passwords
     ? '<p><label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password" required></p>'

@@ -19,7 +19,7 @@ button:focus,a:focus,input:focus,select:focus{outline:3px solid #1c5fa8;outline-
 .abstract{max-height:60vh;overflow:auto}
 .card h2{margin:.2rem 0}.progress,.journal,.types,.screening,.why,.hint,.prompt{color:#4a4a4a}
 mark{background:#fff0a8;color:#1a1a1a}.retracted{color:#a01818}
-.claims{list-style:none;padding:0}.claim{padding:.1rem 0;border-bottom:1px solid #eee;line-height:1.3}.claim.suggested{background:#f1f7ff}
+.claims{list-style:none;padding:0}.claim{padding:.1rem 0;border-bottom:1px solid #eee;line-height:1.3}.claim.suggested{background:#f1f7ff}.claim.chosen{outline:3px solid #1c5fa8;background:#e3efff}
 .num{display:inline-block;min-width:1.4rem;font-weight:700;color:#0b4f8a}.buttons{display:inline-flex;gap:.3rem;margin:.15rem 0 .15rem 1.4rem}.buttons button{font-size:.8rem;padding:0 .4rem}
 .stance.supports{border-color:#1d6b22}.stance.qualifies{border-color:#8a5a00}.stance.contradicts{border-color:#a01818}
 .line-form{margin:.4rem 0;display:none}.line-form.open{display:block}
@@ -48,6 +48,12 @@ export const APP_JS = `
   function message(text) {
     var m = root.querySelector('.message');
     if (m) m.textContent = text;
+  }
+  function choose(id) {
+    root.querySelectorAll('.claim.chosen').forEach(function (li) { li.classList.remove('chosen'); });
+    if (!id) return;
+    var li = root.querySelector('.claim[data-claim="' + id + '"]');
+    if (li) li.classList.add('chosen');
   }
   function closeForms() {
     root.querySelectorAll('.line-form').forEach(function (f) { f.classList.remove('open'); });
@@ -111,13 +117,15 @@ export const APP_JS = `
       var id = numbering()[Number(k) - 1];
       if (!id) { mode = { kind: 'browse' }; message('no claim numbered ' + k); return; }
       mode = { kind: 'stance', claim: id };
+      choose(id);
       prompt(id + ' → s supports · q qualifies · c contradicts · esc cancels', true);
       return;
     }
     if (mode.kind === 'stance') {
       var st = { s: 'supports', q: 'qualifies', c: 'contradicts' }[k.toLowerCase()];
-      if (st) { var claim = mode.claim; mode = { kind: 'browse' }; send(claim + ' ' + st); return; }
-      if (k === 'Escape' || k === 'Backspace') { mode = { kind: 'browse' }; prompt('cancelled'); return; }
+      if (st) { var claim = mode.claim; mode = { kind: 'browse' }; choose(null); send(claim + ' ' + st); return; }
+      if (k === 'Escape' || k === 'Backspace') { mode = { kind: 'browse' }; choose(null); prompt('cancelled'); return; }
+      message(mode.claim + ': s supports, q qualifies, c contradicts (esc cancels)');
       return;
     }
     switch (k) {
@@ -129,6 +137,8 @@ export const APP_JS = `
       case 'q': send('q'); break;
       case '?': var h = document.getElementById('keys-help'); if (h) h.hidden = !h.hidden; break;
       case 'Escape': closeForms(); break;
+      case 's': case 'c': message("press a claim's number first, then s, q or c"); break;
+      default: if (k.length === 1) message("unknown key '" + k + "': ? shows the keys");
     }
   }
   document.addEventListener('keydown', function (ev) {

@@ -10,6 +10,8 @@ export interface WebSession {
   reviewer: string | null;
   /** triage --blind: other reviewers' tags hidden until you tag, and the ranking learns from your decisions only. */
   blind: boolean;
+  /** With accounts: when the account's password was last set, so a `users passwd` or `remove` ends the session. */
+  account?: string | null;
   triage?: { session: TriageSession; message: string };
   lastSeen: number;
 }

@@ -1,5 +1,6 @@
 import { Hono, type Context as HonoContext } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../store/db.js';
 import { parseLine, triageQueue, TriageSession } from '../app/triage.js';
 import { dismissPaper, tagPaper, untagPaper } from '../app/tagging.js';
@@ -10,7 +11,7 @@ import { recentRuns } from '../app/queries.js';
 import { reportFromLibrary } from '../app/report.js';
 import { attachChanges } from '../app/report-changes.js';
 import { selectExport } from '../app/export.js';
-import { checkLogin, hasAccounts, validateUserName } from '../app/users.js';
+import { accountStamp, checkLogin, hasAccounts, validateUserName } from '../app/users.js';
 import { listClaims } from '../store/claims.js';
 import { parsePmid, parseStance, type Stance } from '../evidence/claims.js';
 import { parseReviewerPair } from '../evidence/agreement.js';
@@ -159,16 +160,12 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
     if (!c.res.headers.get('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
-  // Bodies are capped before they are read.
-  app.use('*', async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const limit = o.bodyLimit ?? BODY_LIMIT;
-    const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > limit) return fail(c, 400, `the request body is larger than ${limit} bytes: send a shorter note or reason`);
-    const raw = await c.req.raw.clone().arrayBuffer();
-    if (raw.byteLength > limit) return fail(c, 400, `the request body is larger than ${limit} bytes: send a shorter note or reason`);
-    return next();
-  });
+  // Bodies are capped while they are read (hono's bodyLimit stops a chunked body at the limit too).
+  const limit = o.bodyLimit ?? BODY_LIMIT;
+  app.use('*', bodyLimit({
+    maxSize: limit,
+    onError: (c) => fail(c, 400, `the request body is larger than ${limit} bytes: send a shorter note or reason`),
+  }));
 
   // The session, and the CSRF token on every state-changing request.
   app.use('*', async (c, next) => {
@@ -176,7 +173,7 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
     c.set('session', s);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const origin = c.req.header('origin');
-      if (origin && origin !== 'null' && new URL(origin).host !== c.req.header('host')) return fail(c, 403, 'a request from another site: refused');
+      if (origin && origin !== 'null' && originHost(origin) !== c.req.header('host')) return fail(c, 403, 'a request from another site: refused');
       if (!s) return fail(c, 403, 'no session: load the page again and retry');
       const sent = c.req.header('x-csrf-token') ?? (await fields(c)).csrf;
       if (!csrfMatches(s, sent)) return fail(c, 403, 'the form is missing its CSRF token or it is stale: load the page again and retry');
@@ -222,6 +219,7 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
       }
       throttle.succeed(keys);
       const s = sessions.login(old, who);
+      s.account = accountStamp(db, who);
       setSession(c, s);
       return c.redirect('/triage', 303);
     }
@@ -243,10 +241,13 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
     return c.redirect('/login', 303);
   });
 
-  // Everything below needs a reviewer.
+  // Everything below needs a reviewer; with accounts, one whose account and password are still those of the login.
   app.use('*', async (c, next) => {
     const s = c.get('session');
-    if (s?.reviewer) return next();
+    if (s?.reviewer && passwords() && accountStamp(db, s.reviewer) !== s.account) {
+      sessions.end(s);
+      c.set('session', undefined);
+    } else if (s?.reviewer) return next();
     if (c.req.method === 'GET' && !wantsJson(c)) return c.redirect('/login', 303);
     return fail(c, 403, 'not logged in: open /login and pick your name or log in');
   });
@@ -425,6 +426,14 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
   });
 
   return { app: app as unknown as Hono, sessions, throttle, loginDelays };
+}
+
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 function remoteAddress(c: HonoContext): string {

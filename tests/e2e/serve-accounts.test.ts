@@ -128,6 +128,10 @@ describe.skipIf(!hasChromium)('serve with accounts, in Chromium', () => {
     expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     expect(html).not.toContain(cookies[0]!.value);
     expect(await page.locator('header strong').innerText()).toBe('ann');
+    // A new password ends the sessions opened with the old one.
+    expect(runCli(['users', 'passwd', 'ann'], { db, input: 'a brand new password\n' }).code).toBe(0);
+    await page.goto(`${server.url}/papers`);
+    expect(new URL(page.url()).pathname).toBe('/login');
   });
 
   it('refuses a name without its password (no picking a name when accounts exist)', async () => {

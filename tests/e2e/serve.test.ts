@@ -123,6 +123,27 @@ describe.skipIf(!hasChromium)('claimwatch serve in Chromium', () => {
     expect(await bob.locator('body').innerText()).toContain('ann');
   }, 120_000);
 
+  it("blind mode hides the others' tags until you tag, and is per reviewer", async () => {
+    const gina = await (await browser.newContext()).newPage();
+    const hank = await (await browser.newContext()).newPage();
+    await pickName(gina, server.url, 'gina');
+    await pickName(hank, server.url, 'hank');
+    await Promise.all([gina.waitForURL(`${server.url}/triage`), gina.click('form.blind button')]);
+    expect(await gina.locator('form.blind strong').innerText()).toBe('on');
+    // Blind learns from gina's decisions only, none yet: newest first, the paper ann and bob tagged first.
+    const { pmid } = await cardOf(gina);
+    expect(pmid).toBe(29049350);
+    const tags = await gina.locator('ul.tags').innerText();
+    expect(tags).toMatch(/hidden \(blind\) until you tag/);
+    expect(tags).not.toMatch(/\((ann|bob)\)/);
+    await keys(gina, ['1', 's']);
+    expect(await gina.locator('ul.tags').innerText()).toMatch(/\((ann|bob)\)/);
+    await hank.goto(`${server.url}/papers/29049350`);
+    expect(await hank.locator('ul.tags').innerText()).toContain('(ann)');
+    await hank.goto(`${server.url}/triage`);
+    expect(await hank.locator('form.blind strong').innerText()).toBe('off');
+  });
+
   it('shows a hostile title and note as text: no script runs, no element is injected', async () => {
     const page = await (await browser.newContext()).newPage();
     const dialogs: string[] = [];
