@@ -304,7 +304,7 @@ export function renderConflicts(f: PageFrame, raw: readonly Conflict[], o: { cla
   const form = `<form method="get" action="/conflicts" class="filters">${select('claim', 'Claim', claimOptions(o.claims), o.claim)} <button type="submit">Filter</button></form>`;
   const items = visibleData(raw).map((c) => `<li class="conflict"><p><a href="/papers/${esc(c.pmid)}">PMID ${esc(c.pmid)}</a> · <a href="${esc(pubmedUrl(c.pmid))}" rel="noreferrer">PubMed</a> · <strong>${esc(c.claim)}</strong> ${esc(c.title ?? '(no title)')}${c.retracted ? ' <strong class="retracted">RETRACTED</strong>' : ''}</p>
 <ul>${c.tags.map((t) => `<li>${esc(t.reviewer)}: ${esc(t.stance)}${t.note ? ` — “${esc(t.note)}”` : ''}</li>`).join('')}</ul>
-<form method="post" action="/tag">${csrfField(f.csrf)}<input type="hidden" name="pmid" value="${esc(c.pmid)}"><input type="hidden" name="claim" value="${esc(c.claim)}">
+<form method="post" action="/tag">${csrfField(f.csrf)}<input type="hidden" name="back" value="conflicts"><input type="hidden" name="pmid" value="${esc(c.pmid)}"><input type="hidden" name="claim" value="${esc(c.claim)}">
 <span>Your stance (${esc(f.reviewer)}):</span> ${STANCES.map((s) => `<button type="submit" name="stance" value="${s}">${s}</button>`).join(' ')}</form></li>`).join('\n');
   return renderPage(f, form + (raw.length ? `<ul class="conflicts">${items}</ul>` : '<p>No conflict: every paper’s reviewers agree on every claim.</p>'));
 }

@@ -19,6 +19,9 @@ export interface WebSession {
 /** How long a session lives without a request (ms). */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 
+/** How many sessions are kept at most before old anonymous ones are dropped (a flood of login pages cannot fill memory). */
+export const MAX_SESSIONS = 10_000;
+
 const token = (): string => randomBytes(32).toString('base64url');
 
 /** The sessions of a running server, in memory: a restart logs everyone out, which is the safe direction. */
@@ -27,11 +30,22 @@ export class SessionStore {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  /** A new session, not logged in. */
+  /** A new session, not logged in. Past MAX_SESSIONS the idle ones go, then the oldest not logged in. */
   create(): WebSession {
+    if (this.byId.size >= MAX_SESSIONS) this.prune();
     const s: WebSession = { id: token(), csrf: token(), reviewer: null, blind: false, lastSeen: this.clock() };
     this.byId.set(s.id, s);
     return s;
+  }
+
+  private prune(): void {
+    const now = this.clock();
+    for (const [id, s] of this.byId) if (now - s.lastSeen > SESSION_IDLE_MS) this.byId.delete(id);
+    // Map keeps insertion order: the first anonymous ones are the oldest.
+    for (const [id, s] of this.byId) {
+      if (this.byId.size < MAX_SESSIONS * 0.9) break;
+      if (s.reviewer === null) this.byId.delete(id);
+    }
   }
 
   /** The live session of a cookie value, or undefined (unknown or idle too long). */

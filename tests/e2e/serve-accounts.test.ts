@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { BIN, fixture, runCli, tempDir } from '../helpers.js';
 import { CHROMIUM, hasChromium, startServer } from './serve-support.js';
-import { FREE_ATTEMPTS, LoginThrottle } from '../../src/serve/auth.js';
+import { csrfMatches, FREE_ATTEMPTS, LoginThrottle, MAX_SESSIONS, SessionStore } from '../../src/serve/auth.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -59,6 +59,31 @@ describe('claimwatch users', () => {
     const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     child.kill('SIGTERM');
     expect(await code).toBe(0);
+  });
+});
+
+describe('the session store', () => {
+  it('drops the oldest sessions not logged in once it holds MAX_SESSIONS, never a logged-in one', () => {
+    const store = new SessionStore();
+    const ann = store.login(undefined, 'ann');
+    const first = store.create();
+    for (let i = 0; i < MAX_SESSIONS; i++) store.create();
+    expect(store.size).toBeLessThanOrEqual(MAX_SESSIONS);
+    expect(store.get(ann.id)?.reviewer).toBe('ann');
+    expect(store.get(first.id)).toBeUndefined();
+  });
+
+  it('gives a new id and CSRF token at login, and the old id stops working', () => {
+    const store = new SessionStore();
+    const anon = store.create();
+    const s = store.login(anon, 'ann');
+    expect(s.id).not.toBe(anon.id);
+    expect(s.csrf).not.toBe(anon.csrf);
+    expect(s.csrf).not.toBe(s.id);
+    expect(store.get(anon.id)).toBeUndefined();
+    expect(csrfMatches(s, s.csrf)).toBe(true);
+    expect(csrfMatches(s, anon.csrf)).toBe(false);
+    expect(csrfMatches(s, undefined)).toBe(false);
   });
 });
 

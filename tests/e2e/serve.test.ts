@@ -25,11 +25,13 @@ interface Done {
 /** Triages ten cards with keys only: tags (one with a note), a retag, dismissals with a reason, a skip, an undo. */
 async function triageTen(page: Page, reviewer: string, done: Done): Promise<void> {
   const stance = { s: 'supports', q: 'qualifies', c: 'contradicts' } as const;
-  const tag = async (digit: number, key: 's' | 'q' | 'c'): Promise<void> => {
+  // The numbering is read before the keys: a decision re-ranks the suggestions, so the next card may number them otherwise.
+  const tag = async (digit: number, key: 's' | 'q' | 'c'): Promise<string> => {
     const { pmid, numbering } = await cardOf(page);
     await keys(page, [String(digit), key]);
     const k = `${pmid} ${numbering[digit - 1]} ${reviewer}`;
     done.tags.set(k, { stance: stance[key], note: done.tags.get(k)?.note ?? null });
+    return k;
   };
   const dismiss = async (reason: string): Promise<void> => {
     const { pmid } = await cardOf(page);
@@ -40,26 +42,25 @@ async function triageTen(page: Page, reviewer: string, done: Done): Promise<void
   };
   const next = async (): Promise<void> => keys(page, ['Enter']);
 
-  await tag(1, 's');
-  {
-    const { pmid, numbering } = await cardOf(page);
-    await keys(page, ['n'], false);
-    await page.keyboard.type(`why ${reviewer} thinks so`);
-    await keys(page, ['Enter']);
-    done.tags.get(`${pmid} ${numbering[0]} ${reviewer}`)!.note = `why ${reviewer} thinks so`;
-  }
+  const first = await tag(1, 's');
+  await keys(page, ['n'], false);
+  await page.keyboard.type(`why ${reviewer} thinks so`);
+  await keys(page, ['Enter']);
+  done.tags.get(first)!.note = `why ${reviewer} thinks so`;
   await next();
   await dismiss(`off topic for ${reviewer}`);
-  await tag(2, 'q');
-  await tag(2, 'c'); // a retag of the same claim
+  const retagged = await tag(2, 'q');
+  {
+    // A retag: the same claim, wherever the card numbers it now.
+    const claim = retagged.split(' ')[1]!;
+    const digit = (await cardOf(page)).numbering.indexOf(claim) + 1;
+    expect(await tag(digit, 'c')).toBe(retagged);
+  }
   await next();
   await keys(page, ['k']); // skip
-  await tag(3, 'q');
-  {
-    const { pmid, numbering } = await cardOf(page);
-    await keys(page, ['u']); // undo the last tag
-    done.tags.delete(`${pmid} ${numbering[2]} ${reviewer}`);
-  }
+  const undone = await tag(3, 'q');
+  await keys(page, ['u']); // undo the last tag
+  done.tags.delete(undone);
   await dismiss('animal study');
   for (let i = 0; i < 4; i++) {
     await tag(1, i % 2 ? 'c' : 's');
@@ -109,7 +110,7 @@ describe.skipIf(!hasChromium)('claimwatch serve in Chromium', () => {
     };
     const got = new Map<string, { stance: string; note: string | null }>();
     for (const c of report.claims) {
-      for (const e of c.papers) if (e.reviewer !== 'mallory') got.set(`${e.pmid} ${c.id} ${e.reviewer}`, { stance: e.stance, note: e.note });
+      for (const e of c.papers) if (e.reviewer === 'ann' || e.reviewer === 'bob') got.set(`${e.pmid} ${c.id} ${e.reviewer}`, { stance: e.stance, note: e.note });
     }
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(done.tags));
     expect(done.tags.size).toBeGreaterThanOrEqual(12);
@@ -144,6 +145,20 @@ describe.skipIf(!hasChromium)('claimwatch serve in Chromium', () => {
     expect(await hank.locator('form.blind strong').innerText()).toBe('off');
   });
 
+  it('resolves a conflict by an ordinary tag from the conflicts page', async () => {
+    expect(runCli(['tag', '27687975', 'C8', 's', '--reviewer', 'pat'], { db }).code).toBe(0);
+    expect(runCli(['tag', '27687975', 'C8', 'c', '--reviewer', 'quinn'], { db }).code).toBe(0);
+    const page = await (await browser.newContext()).newPage();
+    await pickName(page, server.url, 'quinn');
+    await page.goto(`${server.url}/conflicts?claim=C8`);
+    const item = page.locator('li.conflict', { hasText: 'PMID 27687975' });
+    expect(await item.innerText()).toMatch(/pat: supports[\s\S]*quinn: contradicts/);
+    await Promise.all([page.waitForURL(`${server.url}/conflicts`), item.locator('button[value=supports]').click()]);
+    expect(await page.locator('li.conflict', { hasText: 'PMID 27687975' }).count()).toBe(0);
+    const history = JSON.parse(runCli(['history', '27687975', '--json'], { db }).stdout) as { actor: string; action: string; oldValue: string; newValue: string }[];
+    expect(history.filter((h) => h.actor === 'quinn').map((h) => `${h.action} ${h.oldValue} ${h.newValue}`)).toEqual(['tag null contradicts', 'retag contradicts supports']);
+  });
+
   it('shows a hostile title and note as text: no script runs, no element is injected', async () => {
     const page = await (await browser.newContext()).newPage();
     const dialogs: string[] = [];
@@ -172,6 +187,10 @@ describe.skipIf(!hasChromium)('claimwatch serve in Chromium', () => {
     expect(wrong.status()).toBe(403);
     expect((await wrong.json()).error).toMatch(/CSRF token/);
     const token = await page.getAttribute('meta[name="csrf-token"]', 'content');
+    // A page showing another paper than the session's current one (a second tab) saves nothing.
+    const stale = await page.request.post(`${server.url}/triage/act`, { form: { line: 'k', csrf: token!, pmid: '1' }, headers: { Accept: 'application/json' } });
+    expect(stale.status()).toBe(409);
+    expect((await stale.json()).pmid).toBe(before.pmid);
     const ok = await page.request.post(`${server.url}/triage/act`, { form: { line: 'k', csrf: token! }, headers: { Accept: 'application/json' } });
     expect(ok.status()).toBe(200);
     expect((await ok.json()).pmid).not.toBe(before.pmid);
@@ -224,5 +243,10 @@ describe.skipIf(!hasChromium)('claimwatch serve in Chromium', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^Error: serve --host 0\.0\.0\.0 .*claimwatch users add NAME/);
+    const port = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, CLAIMWATCH_DB: fresh }, encoding: 'utf8', timeout: 20_000,
+    });
+    expect(port.status).toBe(2);
+    expect(port.stderr.trim()).toBe("Error: --port takes a whole number from 0 to 65535, not '99999'");
   });
 });
