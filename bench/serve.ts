@@ -3,7 +3,7 @@
 // all (default 2,000) as fast as the server answers, each reviewer one request at a time: per paper either a
 // tag ("1 s", "2 q" ...) and "next", or a dismissal with a reason. Prints the throughput, the p50/p95/max
 // latency of an action, the statuses seen, and whether every action landed in the library (tags and
-// dismissals per reviewer counted in SQLite afterwards).
+// dismissals per reviewer counted in SQLite afterwards), and the server's peak resident memory.
 //
 // Usage: npm run bench:serve [-- --reviewers 10] [--actions 2000] [--json]
 import { spawn } from 'node:child_process';
@@ -76,6 +76,9 @@ await Promise.all(team.map(async (r, i) => {
   }
 }));
 const seconds = (performance.now() - started) / 1000;
+// The server's peak resident memory (Linux), read before it stops.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.existsSync(`/proc/${server.pid}/status`) ? fs.readFileSync(`/proc/${server.pid}/status`, 'utf8') : '');
+const peakMiB = hwm ? Math.round(Number(hwm[1]) / 1024) : null;
 server.kill('SIGTERM');
 await new Promise((resolve) => server.on('exit', resolve));
 
@@ -99,12 +102,13 @@ const result = {
   reviewers, actions: latencies.length, seconds: Number(seconds.toFixed(2)),
   throughput: Number((latencies.length / seconds).toFixed(1)),
   p50ms: Number(q(0.5).toFixed(1)), p95ms: Number(q(0.95).toFixed(1)), maxms: Number(latencies.at(-1)!.toFixed(1)),
-  statuses: Object.fromEntries(statuses), landed, missing,
+  statuses: Object.fromEntries(statuses), landed, missing, serverPeakMiB: peakMiB,
 };
 if (json) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`claimwatch serve: ${result.reviewers} reviewers, ${result.actions} actions in ${result.seconds} s on 127.0.0.1 (${os.cpus().length} cores)`);
   console.log(`  throughput ${result.throughput} actions/s; latency p50 ${result.p50ms} ms, p95 ${result.p95ms} ms, max ${result.maxms} ms`);
+  console.log(`  server peak memory ${peakMiB ?? '?'} MiB`);
   console.log(`  statuses ${JSON.stringify(result.statuses)}; every action landed: ${landed ? 'yes' : `NO (${missing.join('; ')})`}`);
 }
 process.exitCode = landed && statuses.size === 1 && statuses.has(200) ? 0 : 1;

@@ -3,6 +3,7 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../store/db.js';
 import { parseLine, triageQueue, TriageSession } from '../app/triage.js';
+import { LibraryScreening } from '../app/screening.js';
 import { dismissPaper, tagPaper, untagPaper } from '../app/tagging.js';
 import { findPapers, paperHistory, showPaper } from '../app/library.js';
 import { claimSummaries } from '../app/claims.js';
@@ -255,10 +256,23 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
   app.get('/', (c) => c.redirect('/triage', 303));
 
   // ------------------------------------------------------------------ triage
+  // One ranking for the whole team (it learns from everyone's decisions) and one per blind reviewer (from
+  // theirs only), shared by their sessions: the ranking holds every paper's vectors, too much to build per tab.
+  let teamRanking: LibraryScreening | undefined;
+  const blindRankings = new Map<string, LibraryScreening>();
+  const rankingFor = (s: WebSession): LibraryScreening => {
+    if (!s.blind) return (teamRanking ??= new LibraryScreening(db));
+    let r = blindRankings.get(s.reviewer!);
+    if (!r) blindRankings.set(s.reviewer!, (r = new LibraryScreening(db, s.reviewer!)));
+    return r;
+  };
   const triageOf = (s: WebSession): NonNullable<WebSession['triage']> => {
     if (!s.triage) {
       const queue = triageQueue(db, { reviewer: s.reviewer! });
-      s.triage = { session: new TriageSession(db, queue, s.reviewer!, o.now, { blind: s.blind }), message: '' };
+      const screening = rankingFor(s);
+      // Brought up to date with the decisions made since it was last used.
+      screening.refresh();
+      s.triage = { session: new TriageSession(db, queue, s.reviewer!, o.now, { blind: s.blind, screening }), message: '' };
     }
     return s.triage;
   };
