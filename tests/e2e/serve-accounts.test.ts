@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -170,5 +170,49 @@ describe.skipIf(!hasChromium)('serve with accounts, in Chromium', () => {
     expect(triage.status()).toBe(303);
     expect(triage.headers().location).toBe('/login');
     expect(fs.existsSync(db)).toBe(true);
+  });
+});
+
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+
+describe.skipIf(!HAS_TMUX)('users add on a terminal (tmux)', () => {
+  const socket = `claimwatch-users-${process.pid}`;
+  const db = path.join(tempDir('claimwatch-users-tty-'), 'lib.db');
+  const tmux = (...args: string[]): string => {
+    const r = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const screen = (): string => tmux('capture-pane', '-p', '-t', 'users');
+  async function waitFor(re: RegExp, ms = 10_000): Promise<string> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const s = screen();
+      if (re.test(s)) return s;
+      if (Date.now() > end) throw new Error(`screen never matched ${re}:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  afterAll(() => {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+  });
+
+  it('asks for the password twice without echoing it, and stores its hash', async () => {
+    const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+    const cmd = `CLAIMWATCH_DB=${q(db)} ${q(process.execPath)} ${q(BIN)} users add ann; echo EXIT=$?; sleep 60`;
+    tmux('new-session', '-d', '-s', 'users', '-x', '100', '-y', '20', cmd);
+    await waitFor(/Password for ann:/);
+    tmux('send-keys', '-t', 'users', '-l', PASSWORD);
+    tmux('send-keys', '-t', 'users', 'Enter');
+    await waitFor(/Again:/);
+    tmux('send-keys', '-t', 'users', '-l', PASSWORD);
+    tmux('send-keys', '-t', 'users', 'Enter');
+    const end = await waitFor(/EXIT=\d/);
+    expect(end).toContain('Added the account ann.');
+    expect(end).toContain('EXIT=0');
+    expect(end).not.toContain(PASSWORD);
+    const lib = new Database(db, { readonly: true });
+    expect(lib.prepare("SELECT count(*) FROM users WHERE name = 'ann'").pluck().get()).toBe(1);
+    lib.close();
   });
 });
