@@ -37,6 +37,10 @@ import { csrfMatches, LoginThrottle, SessionStore, type WebSession } from './aut
 
 /** The cookie that carries the session id. */
 export const SESSION_COOKIE = 'claimwatch_session';
+/** How long a write waits for another process's lock before it is answered with 503 (ms): the CLI's busy timeout. */
+export const WRITE_WAIT_MS = 60_000;
+/** How often a waiting write tries the lock again (ms); also this connection's own busy timeout. */
+const LOCK_POLL_MS = 25;
 /** The largest request body accepted (bytes): a note or a reason is far smaller. */
 export const BODY_LIMIT = 64 * 1024;
 
@@ -48,6 +52,8 @@ export interface ServeAppOptions {
   now: () => string;
   sleep?: (ms: number) => Promise<void>;
   bodyLimit?: number;
+  /** How long a write waits for another process's lock (default WRITE_WAIT_MS). */
+  writeWaitMs?: number;
   /** Where a failure the server did not expect is described (never a request body, cookie or password). */
   logError?: (line: string) => void;
 }
@@ -121,6 +127,33 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
   const loginDelays: number[] = [];
   const app = new Hono<{ Variables: { session: WebSession | undefined } }>();
   const passwords = (): boolean => hasAccounts(db);
+
+  // better-sqlite3 waits for a lock synchronously, which would stop every reviewer's requests while an
+  // import holds the library. So this connection waits at most a moment, and a write that finds the
+  // library locked waits here, asynchronously, for up to WRITE_WAIT_MS (the CLI's own busy timeout):
+  // the others' pages and reads go on meanwhile.
+  db.pragma(`busy_timeout = ${LOCK_POLL_MS}`);
+  const writing = async <T>(fn: () => T): Promise<T> => {
+    const deadline = Date.now() + (o.writeWaitMs ?? WRITE_WAIT_MS);
+    for (;;) {
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
+        await new Promise<void>((r) => setTimeout(r, LOCK_POLL_MS));
+      }
+    }
+    // The write runs whole inside the lock: the app's own transactions become savepoints of this one.
+    try {
+      const out = fn();
+      db.exec('COMMIT');
+      return out;
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+  };
 
   const frame = (s: WebSession, title: string, active?: string): PageFrame => ({ title, reviewer: s.reviewer, csrf: s.csrf, active });
   const activeClaims = (): { id: string; slug: string; keywords: string[] }[] => listClaims(db).filter((c) => !c.retiredAt);
@@ -312,7 +345,8 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
     if (parsed.error) return reply(400, '', parsed.error);
     if (!parsed.action) return reply(400, '', "an action is needed: e.g. '3 s', 'n TEXT', 'd', 'k', 'u', 'next' or 'q'");
     if (parsed.action.type === 'help') return reply(200, '');
-    const event = t.session.apply(parsed.action);
+    const action = parsed.action;
+    const event = await writing(() => t.session.apply(action));
     return reply(200, eventText(event));
   });
 
@@ -340,21 +374,21 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
     const f = await fields(c);
     const pmid = parsePmid(f.pmid ?? '');
     const stance: Stance = parseStance(f.stance ?? '');
-    const change = tagPaper(db, { pmid, claim: f.claim ?? '', stance, note: f.note || undefined, reviewer: s.reviewer!, at: o.now() });
+    const change = await writing(() => tagPaper(db, { pmid, claim: f.claim ?? '', stance, note: f.note || undefined, reviewer: s.reviewer!, at: o.now() }));
     return changed(c, renderTagChange(change, PLAIN), f.back === 'conflicts' ? '/conflicts' : `/papers/${pmid}`);
   });
   app.post('/untag', async (c) => {
     const s = c.get('session')!;
     const f = await fields(c);
     const pmid = parsePmid(f.pmid ?? '');
-    const change = untagPaper(db, { pmid, claim: f.claim ?? '', reviewer: s.reviewer!, at: o.now() });
+    const change = await writing(() => untagPaper(db, { pmid, claim: f.claim ?? '', reviewer: s.reviewer!, at: o.now() }));
     return changed(c, renderTagChange(change, PLAIN), `/papers/${pmid}`);
   });
   app.post('/dismiss', async (c) => {
     const s = c.get('session')!;
     const f = await fields(c);
     const pmid = parsePmid(f.pmid ?? '');
-    const change = dismissPaper(db, { pmid, reason: f.reason || undefined, reviewer: s.reviewer!, at: o.now() });
+    const change = await writing(() => dismissPaper(db, { pmid, reason: f.reason || undefined, reviewer: s.reviewer!, at: o.now() }));
     return changed(c, renderTagChange(change, PLAIN), `/papers/${pmid}`);
   });
 

@@ -9,9 +9,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
 
 /** A serve app over a library file, listening on a free port of 127.0.0.1, in this process (its state can be inspected). */
-export async function startServer(db: string, opts: { host?: string; sleep?: (ms: number) => Promise<void> } = {}): Promise<ServeApp & { url: string; close: () => Promise<void> }> {
+export async function startServer(db: string, opts: { host?: string; sleep?: (ms: number) => Promise<void>; writeWaitMs?: number } = {}): Promise<ServeApp & { url: string; close: () => Promise<void> }> {
   const lib = openLibrary(db);
-  const state = createServeApp({ db: lib, host: opts.host ?? '127.0.0.1', now: () => new Date().toISOString(), sleep: opts.sleep });
+  const state = createServeApp({ db: lib, host: opts.host ?? '127.0.0.1', now: () => new Date().toISOString(), sleep: opts.sleep, writeWaitMs: opts.writeWaitMs });
   return new Promise((resolve) => {
     const server = serve({ fetch: state.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
       resolve({

@@ -56,17 +56,59 @@ describe('serve under a team', () => {
       const db = new Database(${JSON.stringify(db)});
       db.exec('BEGIN IMMEDIATE');
       process.stdout.write('locked\\n');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+      process.stdout.write('releasing at ' + new Date().toISOString() + '\\n');
       db.exec('COMMIT');
       db.close();
     `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => holder.on('exit', resolve));
     await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => { if (d.toString().includes('locked')) resolve(); }));
-    const reply = await r.act('1 s');
+    let releasedAt = '';
+    holder.stdout.on('data', (d: Buffer) => { releasedAt = /releasing at (\S+)/.exec(d.toString())?.[1] ?? releasedAt; });
+    const pending = r.act('1 s');
+    // Meanwhile another reviewer's page is served: the waiting write does not hold up the server.
+    const reader = new HttpReviewer(server.url, 'reader');
+    await reader.login();
+    expect(releasedAt).toBe('');
+    const reply = await pending;
     expect(reply.status).toBe(200);
     expect(reply.body.message).toMatch(/^PMID \d+: C\d supports/);
-    await new Promise((resolve) => holder.on('exit', resolve));
+    await exited;
     const lib = new Database(db, { readonly: true });
     expect(lib.prepare("SELECT count(*) FROM tags WHERE reviewer = 'waiter'").pluck().get()).toBe(1);
+    // Saved after the other process let go, not beside it.
+    const at = lib.prepare("SELECT at FROM history WHERE actor = 'waiter'").pluck().get() as string;
+    expect(releasedAt).not.toBe('');
+    expect(at >= releasedAt).toBe(true);
     lib.close();
+  }, 30_000);
+
+  it('answers 503 with the CLI\'s one-line message when the lock never comes, and saves nothing', async () => {
+    const quick = await startServer(db, { writeWaitMs: 300 });
+    try {
+      const r = new HttpReviewer(quick.url, 'impatient');
+      await r.login();
+      const holder = spawn(process.execPath, ['-e', `
+        const Database = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'better-sqlite3'))});
+        const db = new Database(${JSON.stringify(db)});
+        db.exec('BEGIN IMMEDIATE');
+        process.stdout.write('locked\\n');
+        process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); });
+      `], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const exited = new Promise((resolve) => holder.on('exit', resolve));
+      await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => { if (d.toString().includes('locked')) resolve(); }));
+      const reply = await r.act('1 s');
+      holder.stdin.end('go\n');
+      await exited;
+      expect(reply.status).toBe(503);
+      expect(reply.body.error).toBe('the database is busy: another claimwatch process holds it; try again when it finishes');
+      const lib = new Database(db, { readonly: true });
+      expect(lib.prepare("SELECT count(*) FROM tags WHERE reviewer = 'impatient'").pluck().get()).toBe(0);
+      lib.close();
+      // The same session goes on once the library is free.
+      expect((await r.act('1 s')).status).toBe(200);
+    } finally {
+      await quick.close();
+    }
   }, 30_000);
 });
