@@ -346,7 +346,11 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
     if (!parsed.action) return reply(400, '', "an action is needed: e.g. '3 s', 'n TEXT', 'd', 'k', 'u', 'next' or 'q'");
     if (parsed.action.type === 'help') return reply(200, '');
     const action = parsed.action;
-    const event = await writing(() => t.session.apply(action));
+    const shown = card.paper.pmid;
+    const at = t.session.position;
+    // Checked again inside the lock: another tab of the session may have moved on while this one waited.
+    const event = await writing(() => (t.session.position === at && !t.session.done ? t.session.apply(action) : null));
+    if (event === null) return reply(409, '', `your triage moved on from PMID ${shown} in another tab: nothing was saved; the current card is shown`);
     return reply(200, eventText(event));
   });
 
