@@ -159,6 +159,29 @@ describe.skipIf(!hasChromium)('claimwatch serve in Chromium', () => {
     expect(history.filter((h) => h.actor === 'quinn').map((h) => `${h.action} ${h.oldValue} ${h.newValue}`)).toEqual(['tag null contradicts', 'retag contradicts supports']);
   });
 
+  it('serves the live report and its downloads: the same report as the CLI, and the exports with the tags', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await pickName(page, server.url, 'jo');
+    const cli = JSON.parse(runCli(['report', '--format', 'json'], { db }).stdout) as { claims: { id: string; counts: unknown; papers: unknown[] }[] };
+    const r = await page.request.get(`${server.url}/download/report.json`);
+    expect(r.headers()['content-disposition']).toBe('attachment; filename="claimwatch-report.json"');
+    const web = JSON.parse(await r.text()) as typeof cli;
+    expect(web.claims.map((c) => [c.id, c.counts, c.papers.length])).toEqual(cli.claims.map((c) => [c.id, c.counts, c.papers.length]));
+    for (const [file, type] of [['report.html', 'text/html'], ['report.md', 'text/markdown'], ['report.txt', 'text/plain']]) {
+      const d = await page.request.get(`${server.url}/download/${file}`);
+      expect(d.status(), file).toBe(200);
+      expect(d.headers()['content-type'], file).toContain(type!);
+    }
+    const ris = await page.request.get(`${server.url}/download/export?format=ris&claim=C4`);
+    expect(ris.headers()['content-disposition']).toBe('attachment; filename="claimwatch-C4.ris"');
+    expect(await ris.text()).toBe(runCli(['export', '--format', 'ris', '--claim', 'C4'], { db }).stdout);
+    const bad = await page.request.get(`${server.url}/download/export?format=docx`, { headers: { Accept: 'application/json' } });
+    expect(bad.status()).toBe(400);
+    expect(`Error: ${(await bad.json()).error}`).toBe(runCli(['export', '--format', 'docx'], { db }).stderr.trim());
+    await page.goto(`${server.url}/downloads`);
+    expect(await page.locator('main a[download]').count()).toBe(8);
+  });
+
   it('shows a hostile title and note as text: no script runs, no element is injected', async () => {
     const page = await (await browser.newContext()).newPage();
     const dialogs: string[] = [];
