@@ -241,12 +241,12 @@ describe.skipIf(!hasChromium)('claimwatch serve in Chromium', () => {
     expect((await line.json()).error).toMatch(/^cannot read 'C99 s': unknown claim 'C99'/);
   });
 
-  it('has no serious or critical accessibility violation on the triage, papers and report pages (axe-core)', async () => {
+  it('has no serious or critical accessibility violation on any page: triage, the read views, the report, login (axe-core)', async () => {
     // bypassCSP: axe is injected by the test; the server's policy forbids any script but its own.
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     await pickName(page, server.url, 'frank');
     const found: string[] = [];
-    for (const where of ['/triage', '/papers', '/report', '/login']) {
+    for (const where of ['/triage', '/papers', '/papers/29049350', '/claims', '/conflicts', '/agreement?reviewers=ann,bob', '/log', '/runs', '/downloads', '/report', '/login']) {
       await page.goto(`${server.url}${where}`);
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(async () => {
