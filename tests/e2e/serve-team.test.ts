@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ROOT, runCli, tempDir } from '../helpers.js';
 import { HttpReviewer, startServer } from './serve-support.js';
+import { isLoopback } from '../../src/serve/server.js';
 
 describe('serve under a team', () => {
   const db = path.join(tempDir('claimwatch-serve-team-'), 'lib.db');
@@ -111,4 +113,21 @@ describe('serve under a team', () => {
       await quick.close();
     }
   }, 30_000);
+
+  it('on the loopback answers only requests addressed to a loopback name (DNS rebinding), and a POST from another origin is refused', async () => {
+    const get = (host: string): Promise<number> => new Promise((resolve, reject) => {
+      const u = new URL(server.url);
+      http.get({ hostname: u.hostname, port: u.port, path: '/login', headers: { host } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject);
+    });
+    expect(await get('evil.example:8765')).toBe(403);
+    expect(await get(`localhost:${new URL(server.url).port}`)).toBe(200);
+    expect(await get(new URL(server.url).host)).toBe(200);
+    expect(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('[::1]') && isLoopback('localhost')).toBe(true);
+    expect(isLoopback('0.0.0.0') || isLoopback('192.168.1.2') || isLoopback('127.example')).toBe(false);
+    const r = new HttpReviewer(server.url, 'origin-test');
+    await r.login();
+    const cross = await fetch(`${server.url}/triage/act`, { method: 'POST', headers: { origin: 'http://evil.example', accept: 'application/json' }, body: 'line=k' });
+    expect(cross.status).toBe(403);
+    expect((await cross.json()).error).toBe('a request from another site: refused');
+  });
 });
