@@ -8,6 +8,7 @@ import { registerTeam } from './register-team.js';
 import { registerExchange } from './register-exchange.js';
 import { registerExport } from './register-export.js';
 import { registerClassify } from './register-classify.js';
+import { registerReasons } from './register-reasons.js';
 
 const VERSION = '0.1.0';
 
@@ -180,7 +181,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .command('dismiss')
     .description('mark a paper reviewed and bearing on no claim')
     .argument('<pmid>', 'PubMed id')
-    .option('--reason <text>', 'why it is not relevant')
+    .option('--reason <n|text>', "why it is not relevant: a standard reason's number or code (claimwatch reasons), or your own words")
     .addOption(reviewer())
     .addOption(json())
     .action((pmid: string, o) => run(async (ctx) => (await import('./commands/tag.js')).dismissCommand(ctx, pmid, o)));
@@ -197,6 +198,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerExchange(program, run);
   registerExport(program, run);
   registerClassify(program, run);
+  registerReasons(program, run);
 
   program
     .command('history')

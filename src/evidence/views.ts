@@ -183,6 +183,8 @@ export interface TagChange {
   from: Stance | null;
   to: Stance | null;
   note: string | null;
+  /** A dismissal's standard exclusion reason (its code), when one was chosen. */
+  reasonCode?: string | null;
   retracted: boolean;
 }
 

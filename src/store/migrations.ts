@@ -222,4 +222,43 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX history_pmid;
     `,
   },
+  {
+    name: '0010_prisma_reasons',
+    sql: `
+      -- The short, editable list of standard exclusion reasons. number is what a reviewer types
+      -- (dismiss --reason 3, triage "d 3"); code travels in tags export and never changes.
+      CREATE TABLE reasons (
+        number      INTEGER PRIMARY KEY,
+        code        TEXT NOT NULL UNIQUE,
+        label       TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      ) STRICT;
+      -- A dismissal's standard reason (reason keeps the text shown: the label, or free text).
+      ALTER TABLE dismissals ADD COLUMN reason_code TEXT REFERENCES reasons (code);
+      ALTER TABLE history ADD COLUMN reason_code TEXT;
+      -- What each saved search of each run asked PubMed and got back, to show the search was complete.
+      CREATE TABLE run_manifests (
+        run_id          INTEGER NOT NULL REFERENCES runs (id),
+        query           TEXT NOT NULL,
+        at              TEXT NOT NULL,
+        term            TEXT NOT NULL,
+        datetype        TEXT,
+        mindate         TEXT,
+        maxdate         TEXT,
+        sort            TEXT,
+        reported_count  INTEGER NOT NULL,
+        pmids           TEXT NOT NULL,
+        pmids_sha256    TEXT NOT NULL,
+        slices          INTEGER NOT NULL,
+        fetched         TEXT NOT NULL DEFAULT '[]',
+        retried         TEXT NOT NULL DEFAULT '[]',
+        missing         TEXT NOT NULL DEFAULT '[]',
+        status          TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+        error           TEXT,
+        PRIMARY KEY (run_id, query)
+      ) STRICT;
+    `,
+  },
 ];
+

@@ -14,8 +14,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   claims: ['id', 'slug', 'statement', 'keywords', 'depends_on', 'position', 'created_at', 'retired_at'],
   tags: ['pmid', 'claim_id', 'reviewer', 'stance', 'note', 'created_at', 'updated_at'],
-  dismissals: ['pmid', 'reviewer', 'reason', 'at'],
-  history: ['id', 'uid', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note'],
+  dismissals: ['pmid', 'reviewer', 'reason', 'at', 'reason_code'],
+  history: ['id', 'uid', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note', 'reason_code'],
   imports: ['id', 'file', 'format', 'at', 'added', 'updated', 'unchanged', 'deleted'],
   queries: ['name', 'term', 'description', 'created_at', 'removed_at', 'last_success_at', 'watermark'],
   runs: ['id', 'kind', 'started_at', 'finished_at', 'status', 'error', 'summary'],
@@ -24,6 +24,11 @@ const EXPECTED: Record<string, string[]> = {
   settings: ['key', 'value'],
   kind_overrides: ['pmid', 'kind', 'actor', 'at'],
   report_snapshots: ['id', 'at', 'data'],
+  reasons: ['number', 'code', 'label', 'created_at', 'updated_at'],
+  run_manifests: [
+    'run_id', 'query', 'at', 'term', 'datetype', 'mindate', 'maxdate', 'sort', 'reported_count', 'pmids', 'pmids_sha256',
+    'slices', 'fetched', 'retried', 'missing', 'status', 'error',
+  ],
 };
 
 describe('migrations', () => {
@@ -107,7 +112,7 @@ describe('migrations', () => {
   it('keeps the history append-only', () => {
     const db = openLibrary(':memory:');
     const n = (db.prepare('SELECT count(*) AS n FROM history').get() as { n: number }).n;
-    expect(n).toBe(9); // the nine seeded claims
+    expect(n).toBe(15); // the nine seeded claims and the six seeded exclusion reasons
     expect(() => db.prepare('DELETE FROM history').run()).toThrow(/append-only/);
     expect(() => db.prepare("UPDATE history SET actor = 'x'").run()).toThrow(/append-only/);
   });
