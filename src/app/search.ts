@@ -12,6 +12,7 @@ import { EutilsClient, EutilsError, HostLedger, collectPmids, fetchPapers } from
 import { paperChanges, isAlert, type PaperChange } from '../evidence/changes.js';
 import { searchWindow, type SearchWindow } from '../evidence/search-window.js';
 import { shortAuthorName, type Paper } from '../evidence/paper.js';
+import { recordSearchManifest, type FetchTrace } from './manifests.js';
 import type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
 export type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
 
@@ -135,7 +136,8 @@ interface StoreResult {
  * at most the batch in flight, and tagging from another terminal gets the lock between batches.
  */
 async function fetchAndStore(
-  db: Db, client: EutilsClient, pmids: readonly number[], opts: { source: string | null; runId: number | null; now: () => string; onBatch?: (done: number) => void },
+  db: Db, client: EutilsClient, pmids: readonly number[],
+  opts: { source: string | null; runId: number | null; now: () => string; onBatch?: (done: number) => void; trace?: FetchTrace },
 ): Promise<StoreResult> {
   const store = new PaperStore(db);
   const result: StoreResult = { added: [], updated: 0, changes: [], notReturned: [] };
@@ -164,6 +166,7 @@ async function fetchAndStore(
       if (opts.source) recordSources(db, opts.source, batch.papers.map((p) => p.pmid), opts.runId, now);
     })();
     result.notReturned.push(...batch.missing);
+    opts.trace?.record(batch);
     done += batch.requested.length;
     opts.onBatch?.(done);
   }
@@ -201,9 +204,14 @@ async function runOneSearch(
     notReturned: [], watermark: { before: q.watermark, after: q.watermark }, newPapers: [],
   };
   const say = (t: string, done?: number, total?: number): void => opts.onProgress?.({ label: `${q.name}: ${t}`, done, total });
+  // The manifest: what was sent and received, kept for runs show / runs verify.
+  const sent = dateQuery(q.term, 'edat', w);
+  const trace = runId === null ? undefined : recordSearchManifest(db, client, { runId, query: q.name, at: opts.now(), sent });
   try {
     say('searching');
-    const { ids } = await collectPmids(client, dateQuery(q.term, 'edat', w));
+    const received = await collectPmids(client, sent);
+    trace?.received(received);
+    const { ids } = received;
     const stored = storedPmids(db, ids);
     const fresh = ids.filter((p) => !stored.has(p));
     outcome.found = ids.length;
@@ -215,7 +223,7 @@ async function runOneSearch(
     }
     if (stored.size) recordSources(db, q.name, [...stored], runId, opts.now());
     const got = await fetchAndStore(db, client, fresh, {
-      source: q.name, runId, now: opts.now, onBatch: (n) => say('fetching new papers', n, fresh.length),
+      source: q.name, runId, now: opts.now, onBatch: (n) => say('fetching new papers', n, fresh.length), trace,
     });
     for (const p of fresh) refreshed.add(p);
     outcome.newPapers = got.added.map(newPaperLine);
@@ -245,6 +253,8 @@ async function runOneSearch(
     outcome.error = errorText(e);
     // PubMed out of reach: no point trying the other searches; the caller stops the run.
     if (isUnreachable(e)) return { outcome, fatal: e };
+  } finally {
+    trace?.finish(outcome.ok, outcome.error);
   }
   return { outcome };
 }

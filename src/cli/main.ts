@@ -96,12 +96,24 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .addOption(json())
     .action((name: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesRemoveCommand(ctx, name, o)));
 
-  program
-    .command('runs')
+  const runs = program.command('runs').description('the log of search and fetch runs, newest first; each search\'s manifest');
+  runs
+    .command('list', { isDefault: true })
     .description('the log of search and fetch runs, newest first')
     .option('--limit <n>', 'how many runs (default 20)')
     .addOption(json())
     .action((o) => run(async (ctx) => (await import('./commands/runs.js')).runsCommand(ctx, o)));
+  runs
+    .command('show')
+    .description('one run with the manifest of each saved search: term and dates sent, count reported, PMIDs received and their hash')
+    .argument('<run>', 'the run number (claimwatch runs)')
+    .addOption(json())
+    .action((id: string, o) => run(async (ctx) => (await import('./commands/manifests.js')).runsShowCommand(ctx, id, o)));
+  runs
+    .command('verify')
+    .description('check from the library that every PMID each search manifest lists is stored; name those that are not')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/manifests.js')).runsVerifyCommand(ctx, o)));
 
   program
     .command('schedule')

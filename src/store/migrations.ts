@@ -254,6 +254,8 @@ export const MIGRATIONS: readonly Migration[] = [
         fetched         TEXT NOT NULL DEFAULT '[]',
         retried         TEXT NOT NULL DEFAULT '[]',
         missing         TEXT NOT NULL DEFAULT '[]',
+        requests        INTEGER NOT NULL DEFAULT 0,
+        http_retries    INTEGER NOT NULL DEFAULT 0,
         status          TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
         error           TEXT,
         PRIMARY KEY (run_id, query)

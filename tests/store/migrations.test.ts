@@ -27,7 +27,7 @@ const EXPECTED: Record<string, string[]> = {
   reasons: ['number', 'code', 'label', 'created_at', 'updated_at'],
   run_manifests: [
     'run_id', 'query', 'at', 'term', 'datetype', 'mindate', 'maxdate', 'sort', 'reported_count', 'pmids', 'pmids_sha256',
-    'slices', 'fetched', 'retried', 'missing', 'status', 'error',
+    'slices', 'fetched', 'retried', 'missing', 'requests', 'http_retries', 'status', 'error',
   ],
 };
 
