@@ -8,7 +8,7 @@ import { registerTeam } from './register-team.js';
 import { registerExchange } from './register-exchange.js';
 import { registerExport } from './register-export.js';
 import { registerClassify } from './register-classify.js';
-import { registerReasons } from './register-reasons.js';
+import { registerPrisma } from './register-prisma.js';
 
 const VERSION = '0.1.0';
 
@@ -210,7 +210,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerExchange(program, run);
   registerExport(program, run);
   registerClassify(program, run);
-  registerReasons(program, run);
+  registerPrisma(program, run);
 
   program
     .command('history')

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { Run } from './main.js';
 
-/** Declares reasons (the standard exclusion reasons), prisma, methods, and runs show / runs verify. */
-export function registerReasons(program: Command, run: Run): void {
+/** Declares the review's record: reasons (the standard exclusion reasons), prisma (the flow diagram) and methods. */
+export function registerPrisma(program: Command, run: Run): void {
   const json = (): Option => new Option('--json', 'print one JSON document on stdout');
   const reviewer = (): Option => new Option('--reviewer <name>', 'who is acting (default: $CLAIMWATCH_REVIEWER, else your login name)');
   const reasons = program.command('reasons').description('the standard exclusion reasons, chosen by number in dismiss --reason and triage');
@@ -27,4 +27,19 @@ export function registerReasons(program: Command, run: Run): void {
     .addOption(reviewer())
     .addOption(json())
     .action((ref: string, label: string, o) => run(async (ctx) => (await import('./commands/reasons.js')).reasonsEditCommand(ctx, ref, label, o)));
+
+  program
+    .command('prisma')
+    .description('the PRISMA 2020 flow diagram of an updated review, counted from the library')
+    .option('--since <date>', 'the day the update starts (YYYY-MM-DD, local): papers tagged before it are the previous version')
+    .addOption(new Option('--format <format>', 'text | svg | html | json | csv (the PRISMA2020 R package\'s layout)').default('text'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action((o) => run(async (ctx) => (await import('./commands/prisma.js')).prismaCommand(ctx, o)));
+  program
+    .command('methods')
+    .description('a Markdown methods paragraph: databases, saved searches, dates, runs, screening, reviewers and agreement, retraction checks')
+    .option('--since <date>', 'the day the update starts, as for prisma')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/methods.js')).methodsCommand(ctx, o)));
 }
