@@ -63,8 +63,9 @@ export function prismaFromLibrary(db: Db, opts: { since: string | null; now: str
   }
   const papers: PrismaPaper[] = flowPapers(db).map((p) => {
     const r = retractedAt.get(p.pmid);
-    // A paper already retracted at the start of the update was not counted in that version either.
-    const retractedThen = r !== undefined && Date.parse(r) < since;
+    // A paper already retracted at the start of the update was not counted in that version either. One that
+    // came in retracted has no retraction event: it was retracted from the time it was added.
+    const retractedThen = p.retracted && Date.parse(r ?? p.addedAt) < since;
     return {
       ...p,
       sources: sources.get(p.pmid) ?? [],

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { importFiles } from '../../src/app/import.js';
+import { openLibrary } from '../../src/app/store.js';
+import { dismissPaper, tagPaper, untagPaper } from '../../src/app/tagging.js';
+import { exportTagEvents, importTagEvents } from '../../src/app/exchange.js';
+import { prismaFromLibrary } from '../../src/app/prisma.js';
+import { resolveReason } from '../../src/app/reasons.js';
+import type { Db } from '../../src/store/db.js';
+import { fixture, FIXTURES } from '../helpers.js';
+
+const SAMPLE = fixture('efetch/julielab__pubmedsample18n0001.xml.gz');
+const RETRACTED = 8863847;
+const T0 = '2026-11-01T10:00:00.000Z';
+
+async function library(files: string[] = [SAMPLE]): Promise<Db> {
+  const db = openLibrary(':memory:', () => T0);
+  await importFiles(db, files, () => T0, undefined, { threads: 0 });
+  return db;
+}
+
+function pmids(db: Db): number[] {
+  return db.prepare('SELECT pmid FROM papers ORDER BY pmid').pluck().all() as number[];
+}
+
+/** A reviewer's pass over some papers: tags on every third, dismissals (with each kind of reason) on the rest. */
+function screen(db: Db, reviewer: string, list: number[], start: string, offset: number): void {
+  list.forEach((pmid, i) => {
+    const at = new Date(Date.parse(start) + i * 60_000).toISOString();
+    if ((i + offset) % 3 === 0) tagPaper(db, { pmid, claim: i % 2 ? 'C7' : 'C5', stance: i % 4 ? 'supports' : 'qualifies', reviewer, at });
+    else dismissPaper(db, { pmid, reviewer, at, reason: ['1', 'off-topic', 'rats only', '', '4'][i % 5] });
+  });
+}
+
+function broken(db: Db, since: string | null): string[] {
+  return prismaFromLibrary(db, { since, now: '2026-12-01T00:00:00.000Z' }).checks.filter((c) => !c.holds).map((c) => c.what);
+}
+
+describe('prisma on fixture libraries', () => {
+  it('adds up on every fixture file, screened or not, with and without a previous version', async () => {
+    const files = fs.readdirSync(`${FIXTURES}/efetch`).filter((f) => /\.xml(\.gz)?$/.test(f)).map((f) => `${FIXTURES}/efetch/${f}`);
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const db = await library([file]);
+      const all = pmids(db);
+      expect(broken(db, null), file).toEqual([]);
+      screen(db, 'ann', all.slice(0, Math.ceil(all.length / 2)), '2026-11-10T00:00:00.000Z', 0);
+      screen(db, 'bob', all, '2026-11-25T00:00:00.000Z', 1);
+      for (const since of [null, '2026-11-20T00:00:00.000Z', '2026-11-25T00:30:00.000Z']) expect(broken(db, since), `${file} since ${since}`).toEqual([]);
+      db.close();
+    }
+  }, 60_000);
+
+  it('adds up after merging two reviewers\' exports, in either order, to the same flow', async () => {
+    const a = await library();
+    const b = await library();
+    const all = pmids(a);
+    screen(a, 'ann', all.slice(0, 90), '2026-11-10T00:00:00.000Z', 0);
+    tagPaper(a, { pmid: RETRACTED, claim: 'C8', stance: 'supports', reviewer: 'ann', at: '2026-11-10T09:00:00.000Z' });
+    screen(b, 'bob', all.slice(40, 150), '2026-11-22T00:00:00.000Z', 2);
+    untagPaper(b, { pmid: all[41]!, claim: 'C7', reviewer: 'bob', at: '2026-11-23T00:00:00.000Z' });
+    const annFile = exportTagEvents(a, 'ann');
+    const bobFile = exportTagEvents(b, 'bob');
+    // Reasons chosen by number travel by code.
+    expect(bobFile.filter((e) => e.action === 'dismiss' && e.reason).map((e) => e.reason)).toEqual(expect.arrayContaining(['wrong-population', 'off-topic', 'not-primary-research']));
+
+    const ab = await library();
+    importTagEvents(ab, annFile, '2026-12-01T00:00:00.000Z');
+    importTagEvents(ab, bobFile, '2026-12-01T00:00:00.000Z');
+    const ba = await library();
+    importTagEvents(ba, bobFile, '2026-12-01T00:00:00.000Z');
+    importTagEvents(ba, annFile, '2026-12-01T00:00:00.000Z');
+    for (const since of [null, '2026-11-20T00:00:00.000Z']) {
+      const f1 = prismaFromLibrary(ab, { since, now: 'x' });
+      const f2 = prismaFromLibrary(ba, { since, now: 'x' });
+      expect(f1.checks.filter((c) => !c.holds)).toEqual([]);
+      expect(f2).toEqual(f1);
+    }
+    const f = prismaFromLibrary(ab, { since: '2026-11-20T00:00:00.000Z', now: 'x' });
+    // ann's tags before the 20th are the previous version; bob's later work is the update.
+    const annTagged = new Set(annFile.filter((e) => e.action === 'tag').map((e) => e.pmid));
+    // Papers that came in retracted were not counted in the previous version either: they are not previous studies.
+    const retracted = new Set(ab.prepare('SELECT pmid FROM papers WHERE retracted = 1').pluck().all() as number[]);
+    expect(retracted.has(RETRACTED)).toBe(true);
+    expect(f.previous.studies).toBe([...annTagged].filter((p) => !retracted.has(p)).length);
+    expect(f.previous.noLongerIncluded.retracted).toBe(0);
+    const tagged = ab.prepare('SELECT count(DISTINCT t.pmid) FROM tags t JOIN papers p ON p.pmid = t.pmid WHERE p.retracted = 0').pluck().get();
+    expect(f.included.totalStudies).toBe(tagged);
+    const reasons = Object.fromEntries(f.other.excluded.reasons.map((r) => [r.key, r.n]));
+    expect(reasons['wrong-population']).toBeGreaterThan(0);
+    expect(reasons.other).toBeGreaterThan(0);
+    expect(reasons.unspecified).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('resolveReason: a number or code is the standard reason, other words are free text, an unknown number is refused', async () => {
+    const db = await library([fixture('efetch/biopython__pubmed1.xml')]);
+    expect(resolveReason(db, '5')).toEqual({ reason: { number: 5, code: 'off-topic', label: 'off-topic' }, text: 'off-topic' });
+    expect(resolveReason(db, ' Wrong Population ')).toMatchObject({ reason: { number: 1 } });
+    expect(resolveReason(db, 'rats only')).toEqual({ reason: null, text: 'rats only' });
+    expect(() => resolveReason(db, '42')).toThrow(/there is no exclusion reason 42: choose one of 1 wrong-population, .*6 duplicate/);
+  });
+});
