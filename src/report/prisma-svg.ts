@@ -26,7 +26,8 @@ export interface FlowBox {
   kind: 'main' | 'side' | 'header-grey' | 'header-yellow';
 }
 
-const n = (x: number): string => `(n = ${x})`;
+// No-break spaces: a wrapped line never separates a count from its "(n =".
+const n = (x: number): string => `(n\u00a0=\u00a0${x})`;
 
 function reasonLines(reasons: readonly CountLine[]): string[] {
   return reasons.filter((r) => r.n > 0).map((r) => `${r.label} ${n(r.n)}`);
