@@ -13,7 +13,7 @@ function packageVersion(): string {
 }
 
 /** Everything the methods paragraph says, read from the library: searches and runs, the flow, reviewers and their agreement. */
-export function methodsFromLibrary(db: Db, opts: { since: string | null; now: string }): MethodsFacts {
+export function methodsFromLibrary(db: Db, opts: { since: string | null; sinceDay?: string | null; now: string }): MethodsFacts {
   const flow = prismaFromLibrary(db, opts);
   const sends = searchSends(db);
   const records = new Map(flow.databases.identified.bySearch.map((s) => [s.key, s.n]));

@@ -13,9 +13,11 @@ export function startOfLocalDay(day: string): string {
   return new Date(y, m - 1, d).toISOString();
 }
 
-/** Reads `--since` (YYYY-MM-DD or YYYY/MM/DD, local): the instant the update starts; a bad date is a UsageError. */
-export function parseFlowSince(raw: string | undefined): string | null {
-  return raw === undefined ? null : startOfLocalDay(parseSinceDate(raw));
+/** Reads `--since` (YYYY-MM-DD or YYYY/MM/DD, local): the day and the instant the update starts; a bad date is a UsageError. */
+export function parseFlowSince(raw: string | undefined): { since: string | null; sinceDay: string | null } {
+  if (raw === undefined) return { since: null, sinceDay: null };
+  const day = parseSinceDate(raw);
+  return { since: startOfLocalDay(day), sinceDay: day };
 }
 
 /**
@@ -23,7 +25,7 @@ export function parseFlowSince(raw: string | undefined): string | null {
  * counted from the library: the previous version's studies are the papers a tag stood on at `since`
  * (replayed from the history, so a tag removed later still counts there), and every other box counts papers.
  */
-export function prismaFromLibrary(db: Db, opts: { since: string | null; now: string }): PrismaFlow {
+export function prismaFromLibrary(db: Db, opts: { since: string | null; sinceDay?: string | null; now: string }): PrismaFlow {
   const since = opts.since === null ? Number.NEGATIVE_INFINITY : Date.parse(opts.since);
   const events = tagEvents(db);
   const byKey = new Map<string, typeof events>();
@@ -76,5 +78,5 @@ export function prismaFromLibrary(db: Db, opts: { since: string | null; now: str
       dismissals: dismissals.get(p.pmid) ?? [],
     };
   });
-  return buildPrismaFlow({ since: opts.since, generatedAt: opts.now, papers, searches: allQueryNames(db), reasons: listReasons(db) });
+  return buildPrismaFlow({ since: opts.since, sinceDay: opts.sinceDay ?? null, generatedAt: opts.now, papers, searches: allQueryNames(db), reasons: listReasons(db) });
 }

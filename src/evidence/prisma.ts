@@ -28,6 +28,8 @@ export interface PrismaPaper {
 export interface PrismaInput {
   /** The start of the update (ISO instant), or null: no previous version. */
   since: string | null;
+  /** The local day the update starts, as the user typed it (YYYY-MM-DD), or null. */
+  sinceDay?: string | null;
   generatedAt: string;
   papers: readonly PrismaPaper[];
   /** Every saved search ever defined (removed ones too): their finds are database records. */
@@ -51,6 +53,8 @@ export interface FlowCheck {
 /** The PRISMA 2020 flow for an updated review: every box's number, with the identities that tie them. */
 export interface PrismaFlow {
   since: string | null;
+  /** The local day the update starts (YYYY-MM-DD), or null. */
+  sinceDay: string | null;
   generatedAt: string;
   previous: {
     studies: number;
@@ -181,6 +185,7 @@ export function buildPrismaFlow(input: PrismaInput): PrismaFlow {
 
   const flow: PrismaFlow = {
     since: input.since,
+    sinceDay: input.sinceDay ?? (input.since ? input.since.slice(0, 10) : null),
     generatedAt: input.generatedAt,
     previous: {
       studies: previous.length, reports: previous.length,

@@ -6,7 +6,6 @@ import { visibleData } from './visible.js';
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const fmtK = (k: number | null): string => (k === null ? 'undefined' : k.toFixed(2));
 const fmtP = (p: number | null): string => (p === null ? 'undefined' : `${(p * 100).toFixed(1)}%`);
-const day = (iso: string): string => iso.slice(0, 10);
 const md = (s: string): string => s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 
 /** The methods paragraph (Markdown): search, screening, reviewers and agreement, retractions; nothing without its number. */
@@ -38,7 +37,7 @@ export function renderMethods(facts: MethodsFacts): string {
   const o = fl.other;
   const flow: string[] = [];
   if (ran.length) flow.push(
-    `${fl.since ? `Since ${day(fl.since)}, the searches` : 'The searches'} identified ${plural(d.identified.total, 'record')}; ${d.removedBeforeScreening.duplicates} were duplicates of records already in the library or found by another search, ` +
+    `${fl.sinceDay ? `Since ${fl.sinceDay}, the searches` : 'The searches'} identified ${plural(d.identified.total, 'record')}; ${d.removedBeforeScreening.duplicates} were duplicates of records already in the library or found by another search, ` +
     `${d.removedBeforeScreening.deletedByNlm} had been deleted from PubMed by NLM, and ${d.removedBeforeScreening.notYetScreened} were not yet screened, leaving ${plural(d.screened, 'record')} screened.`,
   );
   if (o.identified.total) {
@@ -71,7 +70,7 @@ export function renderMethods(facts: MethodsFacts): string {
     for (const a of f.agreement) {
       const k = a.overall;
       scr.push(k.n
-        ? `Agreement between ${md(a.reviewers[0])} and ${md(a.reviewers[1])} on the stance of the ${plural(k.n, 'paper-claim pair')} both tagged was ${fmtP(k.observed)} (Cohen's kappa ${fmtK(k.kappa)}${k.kappa === null && k.undefinedReason ? `: ${k.undefinedReason}` : ''}).`
+        ? `Agreement between ${md(a.reviewers[0])} and ${md(a.reviewers[1])} on the stance of the ${plural(k.n, 'paper-claim pair')} both tagged was ${fmtP(k.observed)}, against ${fmtP(k.expected)} expected by chance (Cohen's kappa ${fmtK(k.kappa)}${k.kappa === null && k.undefinedReason ? `: ${k.undefinedReason}` : ''}).`
         : `${md(a.reviewers[0])} and ${md(a.reviewers[1])} tagged no paper-claim pair in common, so their agreement cannot be given.`);
     }
     if (f.conflicts) scr.push(`${plural(f.conflicts, 'paper-claim pair')} with different stances ${f.conflicts === 1 ? 'is' : 'are'} shown as disputed and not counted for any stance until resolved.`);

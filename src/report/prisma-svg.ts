@@ -208,7 +208,7 @@ export function renderPrismaSvg(flow: PrismaFlow): string {
     return `<g class="stage" data-stage="${s.label.toLowerCase()}"><rect x="${MARGIN}" y="${y1}" width="${BAR}" height="${y2 - y1}" rx="6" fill="#9dc3e6" stroke="#333"/>` +
       `<text x="${cx}" y="${cy}" text-anchor="middle" dominant-baseline="central" font-weight="bold" transform="rotate(-90 ${cx} ${cy})">${s.label}</text></g>`;
   });
-  const title = `PRISMA 2020 flow diagram for updated systematic reviews${f.since ? `, update since ${f.since.slice(0, 10)}` : ''}`;
+  const title = `PRISMA 2020 flow diagram for updated systematic reviews${f.sinceDay ? `, update since ${f.sinceDay}` : ''}`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="prisma" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Arial, Helvetica, 'Liberation Sans', 'DejaVu Sans', sans-serif" font-size="${FONT}" role="img" aria-label="${escapeHtml(title)}">`,
     `<title>${escapeHtml(title)}</title>`,

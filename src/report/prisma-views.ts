@@ -16,7 +16,7 @@ export function renderPrismaText(flow: PrismaFlow, c: Colouriser): string {
   const r = d.removedBeforeScreening;
   const bad = f.checks.filter((x) => !x.holds);
   return [
-    c.bold(`PRISMA 2020 flow (updated review)${f.since ? ` since ${f.since}` : ', no previous version (no --since)'}`),
+    c.bold(`PRISMA 2020 flow (updated review)${f.sinceDay ? ` since ${f.sinceDay}` : ', no previous version (no --since)'}`),
     `Previous version: ${f.previous.studies} studies (${f.previous.noLongerIncluded.total} no longer included: ${f.previous.noLongerIncluded.retracted} retracted, ${f.previous.noLongerIncluded.untagged} tags withdrawn)`,
     c.bold('Databases (PubMed)'),
     `  records identified: ${d.identified.total}`,
@@ -81,7 +81,7 @@ li.fails { color: #b00020; font-weight: bold; }
 </head>
 <body>
 <h1>PRISMA 2020 flow diagram (updated review)</h1>
-<p>Counted from the claimwatch library on ${escapeHtml(f.generatedAt)}${f.since ? `; the update starts ${escapeHtml(f.since)}` : '; no previous version'}. Template: Page MJ et al., BMJ 2021;372:n71, figure 1 (updated reviews).</p>
+<p>Counted from the claimwatch library on ${escapeHtml(f.generatedAt)}${f.sinceDay ? `; the update starts ${escapeHtml(f.sinceDay)}` : '; no previous version'}. Template: Page MJ et al., BMJ 2021;372:n71, figure 1 (updated reviews).</p>
 <figure>
 ${renderPrismaSvg(flow)}
 </figure>

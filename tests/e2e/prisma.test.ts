@@ -52,7 +52,7 @@ describe('a week of nightly runs, two reviewers, then prisma and methods', () =>
   let flow: Flow;
   let svg: string;
   let methods: string;
-  let agreement: { reviewers: string[]; overall: { n: number; observed: number | null; kappa: number | null } };
+  let agreement: { reviewers: string[]; overall: { n: number; observed: number | null; expected: number | null; kappa: number | null } };
   let browser: Browser | undefined;
   let page: Page;
 
@@ -166,14 +166,14 @@ describe('a week of nightly runs, two reviewers, then prisma and methods', () =>
   it('writes a methods paragraph whose every number comes from prisma --format json, agreement or the run log', () => {
     const d = flow.databases;
     expect(methods).toContain('with 4 saved searches run by claimwatch 0.1.0 7 times on 7 nights between 2026/11/20 and 2026/11/26');
-    expect(methods).toContain(`Since ${flow.since?.slice(0, 10) ?? ''}, the searches identified ${d.identified.total} records; ${d.removedBeforeScreening.duplicates} were duplicates`);
+    expect(methods).toContain(`Since ${SINCE}, the searches identified ${d.identified.total} records; ${d.removedBeforeScreening.duplicates} were duplicates`);
     expect(methods).toContain(`leaving ${d.screened} records screened`);
     expect(methods).toContain(`the review includes ${flow.included.totalStudies} studies`);
     expect(methods).toContain(`${flow.included.newStudies} new studies were included`);
     expect(methods).toContain(`with the ${flow.previous.studies} studies of the previous version, less 1 no longer included (1 retracted, 0 with every tag withdrawn)`);
     const k = agreement.overall;
     expect(k.kappa).not.toBeNull();
-    expect(methods).toContain(`Agreement between ann and bob on the stance of the ${k.n} paper-claim pairs both tagged was ${(k.observed! * 100).toFixed(1)}% (Cohen's kappa ${k.kappa!.toFixed(2)})`);
+    expect(methods).toContain(`Agreement between ann and bob on the stance of the ${k.n} paper-claim pairs both tagged was ${(k.observed! * 100).toFixed(1)}%, against ${(k.expected! * 100).toFixed(1)}% expected by chance (Cohen's kappa ${k.kappa!.toFixed(2)})`);
     expect(methods).toContain('1 tagged paper is now marked retracted in PubMed');
     // Every number in the prose (outside the queries, dates and the version) is one of those numbers.
     const known = new Set<string>();

@@ -9,7 +9,7 @@ import { withLibrary, type Context } from '../context.js';
 export async function methodsCommand(ctx: Context, opts: { since?: string; out?: string; json?: boolean }): Promise<MethodsFacts> {
   const since = parseFlowSince(opts.since);
   const out = prepareOut(opts.out, ctx.dbPath);
-  const facts = await withLibrary(ctx, (db) => methodsFromLibrary(db, { since, now: ctx.io.now() }));
+  const facts = await withLibrary(ctx, (db) => methodsFromLibrary(db, { ...since, now: ctx.io.now() }));
   const text = opts.json ? `${jsonText(facts)}\n` : renderMethods(facts);
   if (out) {
     out.write(text);

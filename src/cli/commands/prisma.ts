@@ -17,7 +17,7 @@ export async function prismaCommand(ctx: Context, opts: { since?: string; format
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${opts.format}': use text, svg, html, json or csv`);
   const since = parseFlowSince(opts.since);
   const out = prepareOut(opts.out, ctx.dbPath);
-  const flow = await withLibrary(ctx, (db) => prismaFromLibrary(db, { since, now: ctx.io.now() }));
+  const flow = await withLibrary(ctx, (db) => prismaFromLibrary(db, { ...since, now: ctx.io.now() }));
   const text = format === 'json' ? `${jsonText(flow)}\n`
     : format === 'svg' ? `${renderPrismaSvg(flow)}\n`
     : format === 'html' ? renderPrismaHtml(flow)
