@@ -94,7 +94,7 @@ export function importTagEvents(db: Db, events: readonly SourcedEvent[], now: st
     const unknownReasons = [...new Set(events.map((e) => e.reason).filter((c): c is string => c !== undefined && !codes.has(c)))];
     if (unknownReasons.length) {
       const first = events.find((e) => e.reason === unknownReasons[0])!;
-      throw new ClaimwatchError(`the file dismisses papers for exclusion reasons this library does not have (${unknownReasons.join(', ')}): add them first, e.g. 'claimwatch reasons add ${unknownReasons[0]} ${shellWord(first.note ?? unknownReasons[0]!)}' (nothing imported)`);
+      throw new ClaimwatchError(`the file dismisses papers for exclusion reasons this library does not have (${unknownReasons.join(', ')}): add them first (claimwatch reasons add ${unknownReasons[0]} ${shellWord(first.note ?? unknownReasons[0]!)}), then import the file again (nothing imported)`);
     }
     const missing = missingPapers(db, events.map((e) => e.pmid));
     if (missing.length) {

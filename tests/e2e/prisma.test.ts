@@ -51,6 +51,7 @@ describe('a week of nightly runs, two reviewers, then prisma and methods', () =>
   const dir = path.dirname(db);
   let flow: Flow;
   let svg: string;
+  let csv: string;
   let methods: string;
   let agreement: { reviewers: string[]; overall: { n: number; observed: number | null; expected: number | null; kappa: number | null } };
   let browser: Browser | undefined;
@@ -118,6 +119,9 @@ describe('a week of nightly runs, two reviewers, then prisma and methods', () =>
     await act(['prisma', '--since', SINCE, '--format', 'svg', '--out', out], '2026-11-26 18:00:00');
     svg = fs.readFileSync(out, 'utf8');
     await act(['prisma', '--since', SINCE, '--format', 'html', '--out', path.join(dir, 'prisma.html')], '2026-11-26 18:00:00');
+    const c = await cli(s, db, ['prisma', '--since', SINCE, '--format', 'csv'], { at: '2026-11-26 18:00:00' });
+    expect(c.code, c.stderr).toBe(0);
+    csv = c.stdout;
     const m = await cli(s, db, ['methods', '--since', SINCE], { at: '2026-11-26 18:00:00' });
     expect(m.code, m.stderr).toBe(0);
     methods = m.stdout;
@@ -155,6 +159,31 @@ describe('a week of nightly runs, two reviewers, then prisma and methods', () =>
     const storedTagged = runCli(['papers', '--tagged', '--json'], { db });
     const tagged = (JSON.parse(storedTagged.stdout) as { pmid: number; retracted: boolean }[]).filter((p) => !p.retracted);
     expect(flow.included.totalStudies).toBe(tagged.length);
+  });
+
+  it('writes the CSV of the PRISMA2020 package: its header, its rows in its order, our numbers in n', () => {
+    const rows = csv.split('\r\n').filter(Boolean).map((l) => l.split(','));
+    expect(rows[0]).toEqual(['data', 'node', 'box', 'description', 'boxtext', 'tooltips', 'url', 'n']);
+    const data = rows.slice(1).map((r) => r[0]);
+    expect(data.filter((x) => x !== 'NA')).toEqual([
+      'previous_studies', 'previous_reports', 'database_results', 'register_results', 'website_results', 'organisation_results', 'citations_results',
+      'duplicates', 'excluded_automatic', 'excluded_other', 'records_screened', 'records_excluded', 'dbr_sought_reports', 'dbr_notretrieved_reports',
+      'other_sought_reports', 'other_notretrieved_reports', 'dbr_assessed', 'dbr_excluded', 'other_assessed', 'other_excluded', 'new_studies', 'new_reports',
+      'total_studies', 'total_reports', 'identification', 'screening', 'included',
+    ]);
+    const n = Object.fromEntries(csv.split('\r\n').slice(1).filter(Boolean).map((l) => [l.split(',')[0], l.slice(l.lastIndexOf(',') + 1)]));
+    const d = flow.databases;
+    expect(Number(n.previous_studies)).toBe(flow.previous.studies);
+    expect(Number(n.database_results)).toBe(d.identified.total);
+    expect(Number(n.duplicates)).toBe(d.removedBeforeScreening.duplicates);
+    expect(Number(n.records_screened)).toBe(d.screened);
+    expect(Number(n.records_excluded)).toBe(d.excluded.total);
+    expect(Number(n.dbr_assessed)).toBe(d.assessed);
+    expect(Number(n.other_assessed)).toBe(flow.other.assessed);
+    expect(Number(n.new_studies)).toBe(flow.included.newStudies);
+    expect(Number(n.total_studies)).toBe(flow.included.totalStudies);
+    // Excluded reports are "Reason, n; Reason, n", as the package reads them (so that line is quoted).
+    expect(csv).toMatch(/^other_excluded,.*,"(?:[^";,]+, \d+)(?:; [^";,]+, \d+)*"\r$/m);
   });
 
   it('records every night and every search in a manifest that runs verify finds complete', () => {
