@@ -125,7 +125,10 @@ describe('a week of nightly runs, two reviewers, then prisma and methods', () =>
     const m = await cli(s, db, ['methods', '--since', SINCE], { at: '2026-11-26 18:00:00' });
     expect(m.code, m.stderr).toBe(0);
     methods = m.stdout;
+    // Kept where a person can look at them (the README shows these).
     fs.writeFileSync(path.join(os.tmpdir(), 'claimwatch-methods.md'), methods);
+    fs.writeFileSync(path.join(os.tmpdir(), 'claimwatch-prisma.svg'), svg);
+    fs.writeFileSync(path.join(os.tmpdir(), 'claimwatch-prisma.txt'), (await cli(s, db, ['prisma', '--since', SINCE], { at: '2026-11-26 18:00:00' })).stdout);
     const a = runCli(['agreement', '--reviewers', 'ann,bob', '--json'], { db });
     expect(a.code, a.stderr).toBe(0);
     agreement = JSON.parse(a.stdout);
