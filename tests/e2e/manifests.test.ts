@@ -67,4 +67,26 @@ describe('search manifests: runs show and runs verify', () => {
     expect(second.manifests[0]!.pmids).toEqual([]);
     expect(j.problems.map((p) => [p.runId, p.query, p.notStored])).toEqual([[1, 'mdma-ptsd', [gone]]]);
   }, 60_000);
+
+  it('counts the slices past the 9,999 window, and tells PMIDs efetch never returned from PMIDs lost since', async () => {
+    // 10,050 hits: a few real records and thousands of PMIDs PubMed counts but efetch returns nothing for.
+    const real = META.slice(0, 5);
+    const idOnly = Array.from({ length: 10_045 }, (_, i) => 40_000_000 + i * 7);
+    const s = await server({ 'mdma-ptsd': [...real, ...idOnly] }, { today: '2026/11/20' });
+    const db = newDb();
+    const run = await cli(s, db, ['search', '--query', 'mdma-ptsd'], { at: '2026-11-20 03:00:00', env: { NCBI_API_KEY: 'abc123' } });
+    expect(run.code).toBe(1);
+    const m = (JSON.parse(runCli(['runs', 'show', '1', '--json'], { db }).stdout) as { manifests: Manifest[] }).manifests[0]!;
+    expect(m).toMatchObject({ reportedCount: 10_050, status: 'failed' });
+    expect(m.pmids).toHaveLength(10_050);
+    expect(m.slices).toBeGreaterThanOrEqual(2);
+    expect(m.missing).toHaveLength(10_045);
+    expect(m.retried).toHaveLength(10_045);
+    const v = JSON.parse(runCli(['runs', 'verify', '--json'], { db }).stdout) as { ok: boolean; problems: { notStored: number[]; notReturnedThen: number[]; hashOk: boolean; countOk: boolean }[] };
+    expect(v.ok).toBe(false);
+    expect(v.problems[0]).toMatchObject({ hashOk: true, countOk: true });
+    expect(v.problems[0]!.notStored).toEqual(idOnly);
+    expect(v.problems[0]!.notReturnedThen).toEqual(idOnly);
+    expect(runCli(['runs', 'verify'], { db }).stdout).toContain('10045 of 10050 PMIDs not in the library: 40000000 40000007');
+  }, 120_000);
 });
