@@ -83,6 +83,28 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('upgrades a library made before exclusion reasons: seeds them once, keeps old dismissals as free text', () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = openDatabase(file);
+    migrate(old, MIGRATIONS.filter((m) => m.name < '0010'));
+    old.prepare("INSERT INTO claims (id, slug, statement, position, created_at) VALUES ('C1', 'x', 'x', 1, 'now')").run();
+    old.prepare("INSERT INTO papers (pmid, type, raw, raw_format, content_hash, added_at, updated_at) VALUES (1, 'article', '', 'medline', 'h', 'now', 'now')").run();
+    old.prepare("INSERT INTO dismissals (pmid, reviewer, reason, at) VALUES (1, 'ann', 'off topic', 'now')").run();
+    old.close();
+    const db = openLibrary(file);
+    expect(db.prepare('SELECT number, code FROM reasons ORDER BY number').all()).toEqual([
+      { number: 1, code: 'wrong-population' }, { number: 2, code: 'wrong-intervention' }, { number: 3, code: 'wrong-outcome' },
+      { number: 4, code: 'not-primary-research' }, { number: 5, code: 'off-topic' }, { number: 6, code: 'duplicate' },
+    ]);
+    expect(db.prepare('SELECT reason, reason_code AS code FROM dismissals').get()).toEqual({ reason: 'off topic', code: null });
+    db.prepare("UPDATE reasons SET label = 'edited' WHERE number = 1").run();
+    db.close();
+    const again = openLibrary(file);
+    expect(again.prepare('SELECT label FROM reasons WHERE number = 1').pluck().get()).toBe('edited');
+    expect(again.prepare('SELECT count(*) FROM reasons').pluck().get()).toBe(6);
+    again.close();
+  });
+
   it('changes nothing when run a second time', () => {
     const dir = tempDir();
     const file = path.join(dir, 'lib.db');
