@@ -28,6 +28,11 @@ export function seedReasons(db: Db, at: string): void {
   }
 }
 
+/** The standard reasons by number, as triage shows them after `d` (render with renderReasonChoices). */
+export function reasonChoices(db: Db): Reason[] {
+  return listReasons(db);
+}
+
 /** A reason with how many current dismissals give it. */
 export interface ReasonUse extends Reason {
   dismissals: number;

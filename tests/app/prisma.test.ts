@@ -6,6 +6,8 @@ import { dismissPaper, tagPaper, untagPaper } from '../../src/app/tagging.js';
 import { exportTagEvents, importTagEvents } from '../../src/app/exchange.js';
 import { prismaFromLibrary } from '../../src/app/prisma.js';
 import { resolveReason } from '../../src/app/reasons.js';
+import { methodsFromLibrary } from '../../src/app/methods.js';
+import { renderMethods } from '../../src/report/methods-markdown.js';
 import type { Db } from '../../src/store/db.js';
 import { fixture, FIXTURES } from '../helpers.js';
 
@@ -98,5 +100,21 @@ describe('prisma on fixture libraries', () => {
     expect(resolveReason(db, ' Wrong Population ')).toMatchObject({ reason: { number: 1 } });
     expect(resolveReason(db, 'rats only')).toEqual({ reason: null, text: 'rats only' });
     expect(() => resolveReason(db, '42')).toThrow(/there is no exclusion reason 42: choose one of 1 wrong-population, .*6 duplicate/);
+  });
+
+  it('methods says only what the library backs: no runs, no search sentence; no decisions, no reviewers; no refresh, no retraction check', async () => {
+    const db = await library([fixture('efetch/biopython__pubmed1.xml')]);
+    const text = renderMethods(methodsFromLibrary(db, { since: null, now: T0 }));
+    expect(text).toContain('No saved search has been run against PubMed from this library yet.');
+    expect(text).not.toContain('The searches identified');
+    expect(text).toContain('No record has been screened yet.');
+    expect(text).not.toContain('Retractions were checked');
+    expect(text).not.toMatch(/kappa/);
+    const pmid = pmids(db)[0]!;
+    tagPaper(db, { pmid, claim: 'C7', stance: 'supports', reviewer: 'ann', at: T0 });
+    const one = renderMethods(methodsFromLibrary(db, { since: null, now: T0 }));
+    expect(one).toContain('by 1 reviewer (ann: 1 tagged to a claim, 0 excluded, 0 of them with a standard reason)');
+    // One reviewer: no pair to compare, so no agreement sentence.
+    expect(one).not.toMatch(/Agreement between/);
   });
 });
