@@ -354,6 +354,7 @@ figure{margin:0}figcaption{font-size:12px;color:var(--muted)}
 .disputed-flag{background:#6a4c93}
 .retraction,.flag-line{font-size:12.5px;color:#4b5563;margin:2px 0}
 .chain svg{max-width:100%;height:auto;display:block;margin:6px 0}
+.prisma-flow{margin:0}.prisma-flow svg{max-width:100%;height:auto;display:block}
 .node-id{font-size:13px;font-weight:700}.node-slug{font-weight:400}.node-grade{font-size:11.5px}
 .weak-label{font-size:11px;font-weight:700;fill:#b71c1c}
 .weakest-text{font-size:14px}
@@ -363,13 +364,15 @@ footer{margin-top:40px;font-size:12px;color:var(--muted);border-top:1px solid va
 `;
 
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched. */
-export function renderReportHtml(r: Report): string {
+export function renderReportHtml(r: Report, extra: { prismaSvg?: string } = {}): string {
   r = visibleData(r);
   const review = `<p class="review">Claims of ${esc('Sottile & Vida 2022')}: <i>${esc(REVIEW.citation)}</i> ${link(pubmedUrl(REVIEW.pmid), `PMID ${REVIEW.pmid}`)} · ${link(doiUrl(REVIEW.doi), `doi:${REVIEW.doi}`)}</p>`;
   const body = [
     `<header class="top"><h1>Evidence report</h1>${review}<p class="generated">Generated <time datetime="${esc(r.generatedAt)}">${esc(r.generatedAt)}</time> by claimwatch · ${r.claims.length} claim${r.claims.length === 1 ? '' : 's'}</p></header>`,
     `<section data-section="summary"><h2>Summary</h2>${r.claims.length ? summaryTable(r) : '<p class="muted">No claims.</p>'}</section>`,
     `<section data-section="chain"><h2>The mechanism chain</h2>${chainSvg(r)}</section>`,
+    // Rendered by renderPrismaSvg, which escapes its own text.
+    extra.prismaSvg ? `<section data-section="prisma"><h2>PRISMA 2020 flow</h2><figure class="prisma-flow">${extra.prismaSvg}</figure></section>` : '',
     r.changes ? changesSection(r.changes) : '',
     ...r.claims.map(claimSection),
     '<footer>Counts are distinct papers: a retracted paper counts only as retracted, a paper whose reviewers differ only as disputed. An evidence kind marked * was set by a reviewer.</footer>',

@@ -270,6 +270,17 @@ describe('a week of nightly runs, two reviewers, then prisma and methods', () =>
       }
     });
 
+    it('embeds the same diagram in the evidence report (report --format html)', async () => {
+      const out = path.join(dir, 'report.html');
+      await act(['report', '--format', 'html', '--since', SINCE, '--out', out], '2026-11-26 19:00:00');
+      const p = await browser!.newPage({ viewport: { width: 1300, height: 900 } });
+      await p.goto(`file://${out}`);
+      const shown = await p.locator('section[data-section="prisma"] g.box').evaluateAll((els) => els.map((e) => [e.getAttribute('data-box'), Number(e.getAttribute('data-n'))]));
+      const expected = boxNumbers(flow);
+      expect(Object.fromEntries(shown.filter(([id]) => id! in expected))).toEqual(expected);
+      await p.close();
+    });
+
     it('writes a screenshot of the HTML report with the diagram', async () => {
       const p = await browser!.newPage({ viewport: { width: 1300, height: 900 } });
       await p.goto(`file://${path.join(dir, 'prisma.html')}`);
