@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
-import type { Author, Paper, PaperLink, RawFormat } from '../evidence/paper.js';
+import { isPubmedFormat, type Author, type Paper, type PaperLink, type RawFormat } from '../evidence/paper.js';
 
 /** What storing one incoming record did. */
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
@@ -80,15 +80,20 @@ export function hashRecord(raw: string | Uint8Array): string {
 }
 
 /**
- * Decides whether an incoming record replaces the stored one. A newer DateRevised wins; an older
- * one never overwrites; at the same revision XML beats MEDLINE (it carries more), otherwise the
- * incoming copy wins because PubmedData (PMC id, article ids) changes without a new DateRevised.
+ * Decides whether an incoming record replaces the stored one. A record of a CSV or RIS export never
+ * replaces one of PubMed's and always gives way to one (deleted or not); between two exports the incoming
+ * copy wins. Between PubMed's: a newer DateRevised wins; an older one never overwrites; at the same
+ * revision XML beats MEDLINE (it carries more), otherwise the incoming copy wins because PubmedData (PMC
+ * id, article ids) changes without a new DateRevised.
  */
 export function shouldReplace(
   stored: { dateRevised: string | null; rawFormat: RawFormat; hash: string; deleted: boolean },
   incoming: { dateRevised: string | null; rawFormat: RawFormat; hash: string },
 ): boolean {
   if (stored.hash === incoming.hash) return stored.deleted;
+  const fromPubmed = isPubmedFormat(incoming.rawFormat);
+  if (isPubmedFormat(stored.rawFormat) !== fromPubmed) return fromPubmed;
+  if (!fromPubmed) return true;
   const a = stored.dateRevised ?? '';
   const b = incoming.dateRevised ?? '';
   if (b < a) return false;
