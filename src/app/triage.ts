@@ -82,6 +82,13 @@ export function interpretKey(mode: KeyMode, key: string, numbering: readonly str
     if (key.length >= 1 && key !== 'unknown' && [...key].length === 1) return { mode: { kind: 'note', text: mode.text + key } };
     return { mode };
   }
+  if (mode.kind === 'reason') {
+    // After d: a reason's number (claimwatch reasons), or enter (or d again) for none.
+    if (/^[1-9]$/.test(key)) return { mode: { kind: 'browse' }, action: { type: 'dismiss', reason: key } };
+    if (key === 'enter' || key === 'd') return { mode: { kind: 'browse' }, action: { type: 'dismiss' } };
+    if (key === 'escape' || key === 'backspace') return { mode: { kind: 'browse' }, hint: 'dismissal cancelled' };
+    return { mode, hint: "a reason's number, enter for none, esc cancels" };
+  }
   if (/^[1-9]$/.test(key)) {
     const claim = numbering[Number(key) - 1];
     if (!claim) return { mode: { kind: 'browse' }, hint: `no claim numbered ${key}: the numbers are 1-${Math.min(9, numbering.length)}` };
@@ -96,7 +103,7 @@ export function interpretKey(mode: KeyMode, key: string, numbering: readonly str
   switch (key) {
     case 'enter': case 'space': case 'j': return { mode, action: { type: 'next' } };
     case 'n': return { mode: { kind: 'note', text: '' } };
-    case 'd': return { mode, action: { type: 'dismiss' } };
+    case 'd': return { mode: { kind: 'reason' } };
     case 'k': return { mode, action: { type: 'skip' } };
     case 'u': return { mode, action: { type: 'undo' } };
     case '?': return { mode, action: { type: 'help' } };

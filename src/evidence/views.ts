@@ -229,7 +229,7 @@ export type LogEntry = HistoryEntry & { kind: LogKind };
 // Triage
 
 /** What the single-key reader is waiting for: any key, the stance of a chosen claim, or the text of a note. */
-export type KeyMode = { kind: 'browse' } | { kind: 'stance'; claim: string } | { kind: 'note'; text: string };
+export type KeyMode = { kind: 'browse' } | { kind: 'stance'; claim: string } | { kind: 'note'; text: string } | { kind: 'reason' };
 
 /** Everything the card of the current paper shows. */
 export interface TriageCard {
