@@ -8,6 +8,7 @@ import { registerTeam } from './register-team.js';
 import { registerExchange } from './register-exchange.js';
 import { registerExport } from './register-export.js';
 import { registerClassify } from './register-classify.js';
+import { registerIntegrity } from './register-integrity.js';
 
 const VERSION = '0.1.0';
 
@@ -197,6 +198,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerExchange(program, run);
   registerExport(program, run);
   registerClassify(program, run);
+  registerIntegrity(program, run);
 
   program
     .command('history')
@@ -218,6 +220,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .option('--dismissed', 'only dismissed papers')
     .option('--claim <claim>', 'only papers tagged for this claim')
     .option('--limit <n>', 'show at most n papers')
+    .option('--status <status>', 'only papers retracted (or withdrawn, removed), under an expression of concern, or corrected: retracted | concern | corrected')
     .addOption(json())
     .action((o) => run(async (ctx) => (await import('./commands/papers.js')).papersCommand(ctx, o)));
   program

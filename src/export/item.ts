@@ -1,5 +1,6 @@
 import type { Paper } from '../evidence/paper.js';
 import type { Stance } from '../evidence/claims.js';
+import { describeDisagreement, noticeUrl, SOURCE_LABELS, STATUS_LABELS, type IntegrityState } from '../evidence/integrity.js';
 
 /** One reviewer's tag as an export carries it. */
 export interface ExportTag {
@@ -14,7 +15,12 @@ export type ExportItem = Pick<
   Paper,
   'pmid' | 'type' | 'title' | 'abstract' | 'authors' | 'journal' | 'journalAbbrev' | 'year' | 'pubDate' |
   'doi' | 'pmcid' | 'keywords' | 'language' | 'retracted' | 'links'
-> & { tags: ExportTag[]; deleted?: boolean };
+> & {
+  tags: ExportTag[];
+  deleted?: boolean;
+  /** The integrity status from every source; absent or null when nothing bears on it. */
+  integrity?: IntegrityState | null;
+};
 
 /** The paper's PubMed page. */
 export function pubmedUrl(pmid: number): string {
@@ -43,8 +49,21 @@ export function statusNotes(item: ExportItem): string[] {
     const notice = item.links.find((l) => l.type === 'RetractionIn' && l.pmid !== null);
     out.push(`RETRACTED${notice ? ` (retraction notice: PMID ${notice.pmid})` : ''}`);
   }
+  const state = item.integrity;
+  if (state?.status) {
+    const standing = state.notices.filter((n) => n.status === state.status);
+    const sources = [...new Set(standing.flatMap((n) => n.sources))].map((s) => SOURCE_LABELS[s]);
+    const notices = standing.map(noticeUrl).filter((u): u is string => u !== null);
+    out.push(`INTEGRITY: ${STATUS_LABELS[state.status]}${sources.length ? ` (source: ${sources.join(', ')})` : ''}${notices.length ? `; notice ${notices.join(', ')}` : ''}`);
+    for (const d of state.disagreements) out.push(describeDisagreement(d));
+  }
   if (item.deleted) out.push('DELETED from PubMed by NLM');
   return out;
+}
+
+/** The status word of an item for a column: "retracted", "expression of concern", "corrected", or "". */
+export function statusWord(item: ExportItem): string {
+  return item.integrity?.status ? STATUS_LABELS[item.integrity.status] : item.retracted ? STATUS_LABELS.retracted : '';
 }
 
 /** Every note of an item: markers first, then one per tag. */

@@ -24,6 +24,11 @@ const EXPECTED: Record<string, string[]> = {
   settings: ['key', 'value'],
   kind_overrides: ['pmid', 'kind', 'actor', 'at'],
   report_snapshots: ['id', 'at', 'data'],
+  integrity_events: [
+    'id', 'pmid', 'status', 'source', 'notice_doi', 'notice_pmid', 'notice_date', 'nature', 'reason', 'record_id', 'event_key', 'learned_at',
+  ],
+  integrity_status: ['pmid', 'status', 'excluded', 'concern', 'corrected', 'state', 'updated_at'],
+  integrity_checks: ['pmid', 'source', 'checked_at', 'outcome'],
 };
 
 describe('migrations', () => {
