@@ -114,7 +114,8 @@ export function gapFromHeaders(limit: string, interval: string): number | undefi
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m)?$/.exec(interval.trim());
   if (!(n > 0) || !m) return undefined;
   const unit = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1_000;
-  return Math.ceil(((Number(m[1]) * unit) / n) * 1.1);
+  // 11/10 in whole steps: 200 ms * 1.1 in floating point is 220.00000000000003.
+  return Math.ceil((Number(m[1]) * unit * 11) / (n * 10));
 }
 
 function header(v: unknown): string {
