@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ESUMMARY_REFTYPES } from '../src/evidence/integrity.js';
 import { LINK_TYPES, type Author, type Paper, type PaperLink } from '../src/evidence/paper.js';
 import { INTEGRITY } from './fake-crossref/server.js';
+import { PaperStore } from '../src/store/papers.js';
 
 export { INTEGRITY };
 
@@ -64,4 +65,26 @@ export function paperFromEsummary(r: EsummaryRecord, opts: { pubmed: boolean }):
 export function crossrefWork(rel: string): Record<string, unknown> {
   const doc = JSON.parse(fs.readFileSync(path.join(INTEGRITY, 'crossref', rel), 'utf8')) as { message?: Record<string, unknown> };
   return (doc.message ?? doc) as Record<string, unknown>;
+}
+
+/**
+ * A paper as a CSV import of a Retraction Watch row's original paper would give it (PMID, DOI, title, year):
+ * no PubMed record of these papers is in the fixtures. `doi` overrides how the DOI is written.
+ */
+export function paperFromRwRow(f: Record<string, string>, opts: { pmid?: number; doi?: string } = {}): Paper {
+  const pmid = opts.pmid ?? Number(f.OriginalPaperPubMedID);
+  return {
+    pmid, type: 'article', title: f.Title ?? null, abstract: null, authors: [], journal: f.Journal ?? null, journalAbbrev: null,
+    year: Number(/\d{4}/.exec(f.OriginalPaperDate ?? '')?.[0]) || null, pubDate: null, doi: opts.doi ?? f.OriginalPaperDOI ?? null, pmcid: null,
+    publicationTypes: [], mesh: [], keywords: [], language: null, retracted: false, links: [], dateRevised: null, entrezDate: null,
+    raw: JSON.stringify(f), rawFormat: 'medline',
+  };
+}
+
+/** Stores papers in one transaction, as an import would. */
+export function storePapers(db: import('better-sqlite3').Database, papers: readonly Paper[], now = '2026-12-01T08:00:00.000Z'): void {
+  const store = new PaperStore(db);
+  db.transaction(() => {
+    for (const p of papers) store.upsert(p, now, 'test');
+  })();
 }
