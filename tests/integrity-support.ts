@@ -37,7 +37,7 @@ export function wakefieldEsummary(): EsummaryRecord {
  * this stands in for bringing it in: with `pubmed: false` it holds what a CSV import of its PMID, DOI and
  * title would (plus authors, journal and year), with no PubMed integrity data; with `pubmed: true` it also
  * holds PubMed's publication types and the references esummary lists (Retraction in, Expression of concern
- * in), as a re-fetch from PubMed would bring them. The raw record is the esummary JSON itself.
+ * in), as a re-fetch from PubMed would bring them.
  */
 export function paperFromEsummary(r: EsummaryRecord, opts: { pubmed: boolean }): Paper {
   const authors: Author[] = r.authors.filter((a) => a.authtype === 'Author').map((a) => {
@@ -57,7 +57,9 @@ export function paperFromEsummary(r: EsummaryRecord, opts: { pubmed: boolean }):
     year: Number(r.pubdate.slice(0, 4)), pubDate: r.pubdate, doi: r.articleids.find((a) => a.idtype === 'doi')?.value ?? null, pmcid: null,
     publicationTypes, mesh: [], keywords: [], language: r.lang[0] ?? null,
     retracted: publicationTypes.includes('Retracted Publication') || links.some((l) => l.type === 'RetractionIn'),
-    links, dateRevised: null, entrezDate: entrez, raw: JSON.stringify(r), rawFormat: 'medline',
+    links, dateRevised: null, entrezDate: entrez, rawFormat: 'medline',
+    // The CSV line such an import would read, or the esummary record itself.
+    raw: opts.pubmed ? JSON.stringify(r) : `PMID,DOI,Title\n${r.uid},${r.articleids.find((a) => a.idtype === 'doi')?.value ?? ''},"${r.title.replace(/"/g, '""')}"\n`,
   };
 }
 
