@@ -105,12 +105,14 @@ function explain(
 ): string {
   if (!before) return `${claim.id} was not in the earlier report.`;
   const parts: string[] = [];
+  const mine = statuses.filter((x) => x.claims.includes(claim.id));
+  const by = (pmid: number): string => {
+    const sources = mine.find((x) => x.pmid === pmid)?.sources ?? [];
+    return sources.length ? ` (${sources.map((x) => SOURCE_LABELS[x]).join(', ')})` : '';
+  };
   const gone = retracted.filter((r) => r.claims.includes(claim.id)).map((r) => r.pmid);
-  if (gone.length) parts.push(`${pmidList(gone)} ${gone.length === 1 ? 'was' : 'were'} retracted`);
-  for (const st of statuses.filter((x) => x.claims.includes(claim.id))) {
-    const by = st.sources.length ? ` (${st.sources.map((x) => SOURCE_LABELS[x]).join(', ')})` : '';
-    parts.push(`PMID ${st.pmid} ${statusVerb(st.from, st.to)}${by}`);
-  }
+  if (gone.length) parts.push(`${pmidList(gone)} ${gone.length === 1 ? 'was' : 'were'} retracted${gone.length === 1 ? by(gone[0]!) : ''}`);
+  for (const st of mine.filter((x) => !gone.includes(x.pmid))) parts.push(`PMID ${st.pmid} ${statusVerb(st.from, st.to)}${by(st.pmid)}`);
   const byStance = new Map<Stance, number[]>();
   for (const t of newTags.filter((x) => x.claim === claim.id)) {
     const list = byStance.get(t.stance) ?? [];
@@ -148,13 +150,12 @@ export function computeChanges(input: ChangesInput): ReportChanges {
   });
 
   const statuses = statusChanges(events, input.papers, (pmid) => claimsOf(pmid, tagsByPmid, inReport));
-  const told = new Set(statuses.map((x) => x.pmid));
-  const retracted: ReportChanges['retracted'] = latestBy(events.filter((e) => e.action === 'paper-retracted' && !told.has(e.pmid)), (e) => String(e.pmid))
+  const retracted: ReportChanges['retracted'] = latestBy(events.filter((e) => e.action === 'paper-retracted'), (e) => String(e.pmid))
     .map((e) => ({ pmid: e.pmid, title: title(e.pmid), notice: papers.get(e.pmid)?.notice ?? null, at: e.at, claims: claimsOf(e.pmid, tagsByPmid, inReport) }))
     .filter((r) => r.claims.length > 0);
 
   const corrected: ReportChanges['corrected'] = latestBy(
-    events.filter((e) => (e.action === 'paper-erratum' || e.action === 'paper-concern') && !told.has(e.pmid)),
+    events.filter((e) => e.action === 'paper-erratum' || e.action === 'paper-concern'),
     (e) => `${e.pmid}\u0000${e.action}`,
   )
     .map((e) => ({

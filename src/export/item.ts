@@ -42,21 +42,32 @@ export function tagNotes(item: ExportItem): string[] {
   return item.tags.map((t) => `${t.claim} ${t.stance} (${t.reviewer})${t.note ? `: ${t.note}` : ''}`);
 }
 
-/** The retraction (and NLM deletion) markers, first in every note. */
+/**
+ * The integrity (and NLM deletion) markers, first in every note: "RETRACTED (retraction notice: PMID n)", with
+ * the sources and notice links when another source than PubMed reports it, "EXPRESSION OF CONCERN (source: …)",
+ * "CORRECTED (…)", and one line per disagreement between sources. No line starts with "word:", which
+ * citeproc would read as a field.
+ */
 export function statusNotes(item: ExportItem): string[] {
   const out: string[] = [];
+  const state = item.integrity;
+  const standing = state?.status ? state.notices.filter((n) => n.status === state.status) : [];
+  const sources = [...new Set(standing.flatMap((n) => n.sources))];
+  const urls = standing.map(noticeUrl).filter((u): u is string => u !== null);
+  // A retraction PubMed alone reports is said by the RETRACTED marker as it always was.
+  const pubmedOnly = sources.every((x) => x === 'pubmed') && (state?.status === 'retracted' || item.retracted);
+  const extra = sources.length && !pubmedOnly
+    ? `source: ${sources.map((x) => SOURCE_LABELS[x]).join(', ')}${urls.length ? `; notice ${urls.join(', ')}` : ''}`
+    : '';
   if (item.retracted) {
     const notice = item.links.find((l) => l.type === 'RetractionIn' && l.pmid !== null);
-    out.push(`RETRACTED${notice ? ` (retraction notice: PMID ${notice.pmid})` : ''}`);
+    const word = state?.status && state.status !== 'retracted' && state.excluded ? STATUS_LABELS[state.status].toUpperCase() : 'RETRACTED';
+    const parts = [notice ? `retraction notice: PMID ${notice.pmid}` : '', extra].filter(Boolean);
+    out.push(`${word}${parts.length ? ` (${parts.join('; ')})` : ''}`);
+  } else if (state?.status) {
+    out.push(`${STATUS_LABELS[state.status].toUpperCase()}${extra ? ` (${extra})` : ''}`);
   }
-  const state = item.integrity;
-  if (state?.status) {
-    const standing = state.notices.filter((n) => n.status === state.status);
-    const sources = [...new Set(standing.flatMap((n) => n.sources))].map((s) => SOURCE_LABELS[s]);
-    const notices = standing.map(noticeUrl).filter((u): u is string => u !== null);
-    out.push(`INTEGRITY: ${STATUS_LABELS[state.status]}${sources.length ? ` (source: ${sources.join(', ')})` : ''}${notices.length ? `; notice ${notices.join(', ')}` : ''}`);
-    for (const d of state.disagreements) out.push(describeDisagreement(d));
-  }
+  for (const d of state?.disagreements ?? []) out.push(describeDisagreement(d));
   if (item.deleted) out.push('DELETED from PubMed by NLM');
   return out;
 }

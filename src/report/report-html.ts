@@ -150,7 +150,7 @@ function tagLine(e: ReportEntry, withStance: boolean): string {
 
 function integrityHtml(e: ReportEntry): string {
   return entryIntegrityNotes(e.integrity).map((n) =>
-    `<div class="flag-line integrity" data-integrity>${esc(n.text)}${n.url ? ` · ${link(n.url, 'notice', 'notice')}` : ''}</div>`).join('');
+    `<div class="flag-line integrity" data-integrity>${esc(n.text)}${n.url ? ` · ${link(n.url, 'notice', 'integrity-notice')}` : ''}</div>`).join('');
 }
 
 function paperItem(group: readonly ReportEntry[], deciding: ReadonlySet<number>, mode: 'agreed' | 'disputed' | 'retracted' | 'concern'): string {
@@ -300,16 +300,19 @@ function changesSection(ch: ReportChanges): string {
     parts.push(`<h3>Grades</h3><ul class="changes">${ch.grades.map((g) =>
       `<li data-change="grade"><b>${esc(g.claim)}</b> ${g.from ? `${gradeBadge(g.from)} → ` : ''}${gradeBadge(g.to)}${g.why ? ` <span class="muted">${esc(g.why)}</span>` : ''}</li>`).join('')}</ul>`);
   }
-  if (ch.retracted.length) {
-    parts.push(`<h3>Retracted</h3><ul class="changes">${ch.retracted.map((x) =>
+  const told = new Set((ch.statuses ?? []).map((x) => x.pmid));
+  const retractedNews = ch.retracted.filter((x) => !told.has(x.pmid));
+  const correctedNews = ch.corrected.filter((x) => !told.has(x.pmid));
+  if (retractedNews.length) {
+    parts.push(`<h3>Retracted</h3><ul class="changes">${retractedNews.map((x) =>
       `<li data-change="retracted" data-pmid="${x.pmid}"><span class="flag">Retracted</span> <span class="struck">${x.title ? esc(x.title) : ''}</span> ${link(pubmedUrl(x.pmid), `PMID ${x.pmid}`)}${x.notice ? ` · ${link(pubmedUrl(x.notice), 'notice', 'notice')}` : ''} <span class="muted">${esc(x.claims.join(', '))} · ${esc(x.at)}</span></li>`).join('')}</ul>`);
   }
   if (ch.statuses?.length) {
     parts.push(`<h3>Integrity</h3><ul class="changes">${ch.statuses.map((x) =>
-      `<li data-change="status" data-pmid="${x.pmid}" data-status="${esc(x.to ?? 'none')}"><span class="flag">${esc(x.to ? STATUS_LABELS[x.to] : 'no status')}</span> ${x.title ? esc(x.title) : ''} ${link(pubmedUrl(x.pmid), `PMID ${x.pmid}`)}${x.sources.length ? ` <span class="source">source: ${esc(x.sources.map((s) => SOURCE_LABELS[s]).join(', '))}</span>` : ''}${x.notice ? ` · ${link(x.notice, 'notice', 'notice')}` : ''} <span class="muted">was ${esc(x.from ? STATUS_LABELS[x.from] : 'no status')} · ${esc(x.claims.join(', '))} · ${esc(x.at)}</span></li>`).join('')}</ul>`);
+      `<li data-change="status" data-pmid="${x.pmid}" data-status="${esc(x.to ?? 'none')}"><span class="flag">${esc(x.to ? STATUS_LABELS[x.to] : 'no status')}</span> ${x.title ? esc(x.title) : ''} ${link(pubmedUrl(x.pmid), `PMID ${x.pmid}`)}${x.sources.length ? ` <span class="source">source: ${esc(x.sources.map((s) => SOURCE_LABELS[s]).join(', '))}</span>` : ''}${x.notice ? ` · ${link(x.notice, 'notice', 'integrity-notice')}` : ''} <span class="muted">was ${esc(x.from ? STATUS_LABELS[x.from] : 'no status')} · ${esc(x.claims.join(', '))} · ${esc(x.at)}</span></li>`).join('')}</ul>`);
   }
-  if (ch.corrected.length) {
-    parts.push(`<h3>Corrected</h3><ul class="changes">${ch.corrected.map((x) =>
+  if (correctedNews.length) {
+    parts.push(`<h3>Corrected</h3><ul class="changes">${correctedNews.map((x) =>
       `<li data-change="corrected" data-pmid="${x.pmid}">${esc(x.kind)}: ${x.title ? esc(x.title) : ''} ${link(pubmedUrl(x.pmid), `PMID ${x.pmid}`)}${x.notice ? ` · ${link(pubmedUrl(x.notice), 'notice')}` : ''} <span class="muted">${esc(x.claims.join(', '))} · ${esc(x.at)}</span></li>`).join('')}</ul>`);
   }
   if (ch.newTags.length) {

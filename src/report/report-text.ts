@@ -62,8 +62,10 @@ export function changesLines(ch: ReportChanges): string[] {
   const notice = (n: number | null): string => (n ? `, notice PMID ${n}` : '');
   const claims = (ids: readonly string[]): string => (ids.length ? `; bears on ${ids.join(', ')}` : '');
   for (const t of ch.newTags) out.push(`new tag: PMID ${t.pmid} ${t.claim} ${t.stance} by ${t.reviewer}, ${t.at}${title(t.title)}`);
-  for (const r of ch.retracted) out.push(`newly retracted: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
-  for (const r of ch.corrected) out.push(`${r.kind === 'erratum' ? 'corrected (erratum)' : 'expression of concern'}: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
+  // A paper whose status line names its sources is not listed again as "newly retracted" or "corrected".
+  const told = new Set((ch.statuses ?? []).map((s) => s.pmid));
+  for (const r of ch.retracted.filter((x) => !told.has(x.pmid))) out.push(`newly retracted: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
+  for (const r of ch.corrected.filter((x) => !told.has(x.pmid))) out.push(`${r.kind === 'erratum' ? 'corrected (erratum)' : 'expression of concern'}: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
   for (const s of ch.statuses ?? []) out.push(statusChangeText(s));
   for (const g of ch.grades) out.push(`grade of ${g.claim}: ${g.from ?? 'none'} -> ${g.to}: ${g.why}`);
   return out;

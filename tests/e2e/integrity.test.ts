@@ -100,7 +100,8 @@ describe('done means: the Wakefield paper, a tag, a night\'s search, the next re
     const [head, row] = csv.stdout.split('\r\n');
     expect(head).toBe('pmid,doi,title,authors,journal,year,retracted,status,tags,notes,url');
     expect(row).toContain(',true,retracted,C7:supports,');
-    expect(row).toContain('INTEGRITY: retracted (source: PubMed, Crossref/Retraction Watch); notice https://doi.org/10.1016/s0140-6736(04)15715-2');
+    expect(row).toContain('RETRACTED (retraction notice: PMID 15016483; source: PubMed, Crossref/Retraction Watch; notice https://doi.org/10.1016/s0140-6736(04)15715-2, https://doi.org/10.1016/s0140-6736(10)60175-4)');
+    expect(row).toContain('sources disagree about notice 10.1016/s0140-6736(04)15715-2');
     expect(query<{ n: number }>(db, "SELECT count(*) AS n FROM history WHERE pmid = ? AND action = 'paper-status'", WAKEFIELD_PMID)[0]!.n).toBe(1);
   });
 });
