@@ -108,6 +108,11 @@ export class FakeCrossref {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
   }
 
+  /** Lets the process exit while the server is still listening (a server shared by a whole test file). */
+  unref(): void {
+    this.server?.unref();
+  }
+
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
