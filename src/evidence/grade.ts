@@ -105,11 +105,11 @@ export function gradeClaim(entries: readonly ReportEntry[]): GradeResult {
   const retracted = new Set(entries.filter((e) => e.retracted).map((e) => e.pmid)).size;
   const concern = new Set(entries.filter((e) => e.concern && !e.retracted).map((e) => e.pmid)).size;
   const disputed = new Set(entries.filter((e) => e.disputed).map((e) => e.pmid)).size;
-  const named = [
-    retracted ? `${retracted} retracted` : null, concern ? `${concern} under an expression of concern` : null, disputed ? `${disputed} disputed` : null,
-  ].filter((x): x is string => x !== null);
-  const left = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0] ?? '';
-  const leftOut = left ? `${left} ${retracted + concern + disputed === 1 ? 'paper' : 'papers'} not counted` : null;
+  const left = [
+    retracted ? `${retracted} retracted` : null, disputed ? `${disputed} disputed` : null,
+  ].filter(Boolean).join(' and ');
+  const concernOut = concern ? `${concern} ${concern === 1 ? 'paper' : 'papers'} under an expression of concern not counted` : null;
+  const leftOut = [left ? `${left} ${retracted + disputed === 1 ? 'paper' : 'papers'} not counted` : null, concernOut].filter(Boolean).join('; ') || null;
 
   if (!papers.length) {
     return { grade: 'untested', reason: `untested: ${leftOut ? `no paper counts (${leftOut})` : 'no paper tagged yet'}`, deciding: [] };

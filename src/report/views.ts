@@ -4,6 +4,7 @@ import type { Colouriser } from './colour.js';
 import { countsLine } from './report-text.js';
 import { visibleData } from './visible.js';
 import { integrityLines } from './integrity-views.js';
+import { noticeKindOf } from '../evidence/integrity.js';
 
 /** "177 added, 0 updated, 0 unchanged, 0 deleted" per file, then the totals. */
 export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
@@ -65,6 +66,8 @@ export function renderPaper(p: PaperView, c: Colouriser, width = 80): string {
   if (p.doi) out.push(`DOI  ${p.doi}  https://doi.org/${p.doi}`);
   if (p.pmcid) out.push(`PMC  ${p.pmcid}`);
   if (p.publicationTypes.length) out.push(c.dim(`Types: ${p.publicationTypes.join('; ')}`));
+  const notice = noticeKindOf(p.publicationTypes);
+  if (notice) out.push(c.yellow(`This record is itself ${notice === 'erratum' ? 'an erratum' : notice === 'retraction notice' ? 'a retraction notice' : 'an expression of concern'}, not a study`));
   if (p.retracted) {
     const notice = p.links.find((l) => l.type === 'RetractionIn');
     out.push(c.red(`RETRACTED${notice ? `: ${notice.source ?? ''}${notice.pmid ? ` (PMID ${notice.pmid})` : ''}` : ''}`));
