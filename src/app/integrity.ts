@@ -6,7 +6,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Db } from '../store/db.js';
 import { IntegrityStore, eventsFor, paperKeys, papersToCheck, pmidsWithStatus } from '../store/integrity.js';
 import { UsageError } from '../errors.js';
-import { CrossrefClient, CrossrefError } from '../crossref/client.js';
+import { CrossrefClient, CrossrefError, DEFAULT_CROSSREF_GAP_MS } from '../crossref/client.js';
+import { HostLedger, Pacer, defaultLedgerFile } from '../eutils/index.js';
 import {
   crossrefNotices, crossrefUpdateToNotices, deriveIntegrity, pubmedNotices, SOURCE_LABELS, STATUS_LABELS,
   type IntegrityEvent, type IntegrityNotice, type IntegrityState, type IntegrityStatus, type StatusFilter,
@@ -51,8 +52,15 @@ export function resolveCrossrefSettings(flags: { email?: string }, env: NodeJS.P
 }
 
 /** The client every integrity check uses. */
-export function makeCrossrefClient(s: CrossrefSettings): CrossrefClient {
-  return new CrossrefClient({ baseUrl: s.baseUrl, mailto: s.mailto, userAgent: `claimwatch/${VERSION}` });
+export function makeCrossrefClient(s: CrossrefSettings, ledgerFile?: string): CrossrefClient {
+  // Crossref's limits are per address, like NCBI's: with a ledger, claimwatch processes on this machine share them.
+  const pacer = new Pacer({ gapMs: DEFAULT_CROSSREF_GAP_MS, ledger: ledgerFile ? new HostLedger(ledgerFile) : undefined });
+  return new CrossrefClient({ baseUrl: s.baseUrl, mailto: s.mailto, userAgent: `claimwatch/${VERSION}`, pacer });
+}
+
+/** The Crossref ledger beside the E-utilities one (CLAIMWATCH_PACER_FILE or its default). */
+export function crossrefLedgerFile(env: NodeJS.ProcessEnv): string {
+  return defaultLedgerFile(env).replace(/(\.sqlite)?$/, '-crossref.sqlite');
 }
 
 /** Tags per paper, by claim id in claim order. */

@@ -4,7 +4,7 @@ import type { Colouriser } from './colour.js';
 import { countsLine } from './report-text.js';
 import { visibleData } from './visible.js';
 import { integrityLines } from './integrity-views.js';
-import { noticeKindOf } from '../evidence/integrity.js';
+import { noticeKindOf, STATUS_LABELS } from '../evidence/integrity.js';
 
 /** "177 added, 0 updated, 0 unchanged, 0 deleted" per file, then the totals. */
 export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
@@ -96,7 +96,8 @@ export function renderPaperList(papers: PaperView[], c: Colouriser, empty: strin
     const first = p.authors[0];
     const who = first ? (first.collective ?? first.last ?? '') : '';
     const status = p.integrity?.status;
-    const flags = [p.retracted ? c.red('[retracted]') : '', status === 'concern' ? c.yellow('[concern]') : '', status === 'corrected' ? c.yellow('[corrected]') : '',
+    const excludedAs = status && status !== 'retracted' && p.integrity?.excluded ? STATUS_LABELS[status] : 'retracted';
+    const flags = [p.retracted ? c.red(`[${excludedAs}]`) : '', status === 'concern' ? c.yellow('[concern]') : '', status === 'corrected' ? c.yellow('[corrected]') : '',
       status === 'reinstated' ? c.green('[reinstated]') : '', p.deleted ? c.red('[deleted]') : '', p.dismissed ? c.dim('[dismissed]') : '']
       .filter(Boolean).join(' ');
     const tags = p.tags.map((t) => `${t.claim}:${t.stance[0]}`).join(' ');

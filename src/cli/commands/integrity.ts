@@ -1,5 +1,5 @@
 import {
-  checkIntegrity, importRetractionWatch, makeCrossrefClient, resolveCrossrefSettings,
+  checkIntegrity, importRetractionWatch, crossrefLedgerFile, makeCrossrefClient, resolveCrossrefSettings,
   type IntegrityCheckOutcome, type IntegrityImportOutcome,
 } from '../../app/integrity.js';
 import { lockLibrary } from '../../app/search.js';
@@ -16,7 +16,7 @@ export async function integrityCheckCommand(
   const outcome = await withLibrary(ctx, async (db) => {
     const lock = lockLibrary(db, ctx.dbPath);
     try {
-      return await checkIntegrity(db, makeCrossrefClient(settings), {
+      return await checkIntegrity(db, makeCrossrefClient(settings, crossrefLedgerFile(ctx.io.env)), {
         all: opts.all, now: ctx.io.now,
         onProgress: ctx.io.stderrIsTTY ? (done, total) => ctx.io.progress(`Crossref: ${done}/${total}`) : undefined,
       });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { makeClient, NO_EMAIL_WARNING, resolveEutilsSettings, runSearch, type SearchProgress, type SearchSummary } from '../../app/search.js';
-import { checkIntegrity, makeCrossrefClient, resolveCrossrefSettings } from '../../app/integrity.js';
+import { checkIntegrity, crossrefLedgerFile, makeCrossrefClient, resolveCrossrefSettings } from '../../app/integrity.js';
 import { fetchPmids, parsePmids, readPmidFile, type FetchSummary } from '../../app/fetch.js';
 import { readShippedQueries } from '../../app/store.js';
 import { entrezDate, parseSince } from '../../evidence/search-window.js';
@@ -43,7 +43,7 @@ export async function searchCommand(
   const progress = progressFor(ctx);
   const summary = await withLibrary(ctx, (db) => runSearch(db, ctx.dbPath, makeClient(settings, defaultLedgerFile(ctx.io.env)), {
     query: opts.query, since, dryRun: opts.dryRun, today, now: ctx.io.now, onProgress: progress,
-    integrity: (db) => checkIntegrity(db, makeCrossrefClient(crossref), {
+    integrity: (db) => checkIntegrity(db, makeCrossrefClient(crossref, crossrefLedgerFile(ctx.io.env)), {
       now: ctx.io.now, onProgress: progress ? (done, total) => progress({ label: 'tagged papers: Crossref', done, total }) : undefined,
     }),
   }));
