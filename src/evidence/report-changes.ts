@@ -214,7 +214,11 @@ function statusChanges(
     const claims = claimsFor(pmid);
     if (!claims.length) continue;
     const state = papers.get(pmid)?.integrity ?? null;
-    const notice = state?.notices.find((n) => n.status === to) ?? null;
+    // The notice named is one the sources agree on, the latest first: a disputed one is shown with the paper.
+    const disputed = new Set((state?.disagreements ?? []).map((d) => d.notice));
+    const named = (n: { noticeDoi: string | null; noticePmid: number | null }): string => n.noticeDoi ?? `PMID ${n.noticePmid}`;
+    const notice = (state?.notices ?? []).filter((n) => n.status === to)
+      .sort((a, b) => Number(disputed.has(named(a))) - Number(disputed.has(named(b))) || (b.date ?? '').localeCompare(a.date ?? ''))[0] ?? null;
     out.push({
       pmid, title: papers.get(pmid)?.title ?? null, from, to, sources: notice?.sources ?? [],
       notice: notice ? noticeUrl(notice) : null, at: e.at, claims,

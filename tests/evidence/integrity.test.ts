@@ -167,3 +167,24 @@ describe('deriveIntegrity', () => {
     expect(deriveIntegrity([])).toMatchObject({ status: null, excluded: false, concern: false, corrected: false, notices: [] });
   });
 });
+
+describe('what changed names the notice the sources agree on', () => {
+  it('for Wakefield, the 2010 retraction rather than the disputed 2004 notice', async () => {
+    const { computeChanges } = await import('../../src/evidence/report-changes.js');
+    const state = deriveIntegrity([
+      ...pubmedNotices(paperFromEsummary(wakefieldEsummary(), { pubmed: true })).map((n) => at(n, '2026-12-01T00:00:00.000Z')),
+      ...crossrefNotices(wakefieldWork()).map((n) => at(n, '2026-12-02T00:00:00.000Z')),
+    ]);
+    const ch = computeChanges({
+      since: '2026-12-01T00:00:00.000Z', basis: 'date', previous: null,
+      report: { generatedAt: '', claims: [{ id: 'C7' } as never], chain: { links: [], claims: [], weakest: null }, changes: null },
+      events: [{ at: '2026-12-02T03:00:00.000Z', actor: 'claimwatch', action: 'paper-status', pmid: 9500320, claimId: null, oldValue: null, newValue: 'retracted' }],
+      papers: new Map([[9500320, { title: 'Ileal-lymphoid-nodular hyperplasia', notice: 15016483, integrity: state }]]),
+      tagsByPmid: new Map([[9500320, [{ claim: 'C7', stance: 'supports', reviewer: 'ann' }]]]),
+    });
+    expect(ch.statuses).toEqual([{
+      pmid: 9500320, title: 'Ileal-lymphoid-nodular hyperplasia', from: null, to: 'retracted', sources: ['pubmed', 'crossref-rw'],
+      notice: 'https://doi.org/10.1016/s0140-6736(10)60175-4', at: '2026-12-02T03:00:00.000Z', claims: ['C7'],
+    }]);
+  });
+});
