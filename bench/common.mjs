@@ -28,3 +28,15 @@ export function benchCorpus(records, ext, log) {
   }
   return file;
 }
+
+/** A deterministic PRNG (mulberry32) giving numbers in [0, 1), so every run of a bench builds the same data. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchCorpus, CORPUS_DIR, option, ROOT } from './common.mjs';
+import { benchCorpus, CORPUS_DIR, option, ROOT, prng } from './common.mjs';
 
 const root = ROOT;
 const BIN = path.join(root, 'bin', 'claimwatch.js');
@@ -41,17 +41,6 @@ function cli(argv, env = {}) {
 
 const ensureCorpus = () => benchCorpus(papers, 'xml', log);
 
-/** Deterministic PRNG (mulberry32) so every build of the library gets the same tags. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The tags two reviewers would have made over a year: mostly different papers, about a fifth tagged by

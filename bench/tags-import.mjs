@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, CORPUS_DIR, benchCorpus, option } from './common.mjs';
+import { ROOT, CORPUS_DIR, benchCorpus, option, prng } from './common.mjs';
 
 const args = process.argv.slice(2);
 const papers = Number(option(args, 'papers', '20000'));
@@ -32,17 +32,6 @@ function timed(argv) {
   return { secs, peakMiB: kb / 1024, stdout: r.stdout };
 }
 
-/** Deterministic PRNG (mulberry32), so every run imports the same events. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * n events by five reviewers over the library's papers, each one the CLI would have accepted at its time:

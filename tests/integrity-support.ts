@@ -33,11 +33,11 @@ export function wakefieldEsummary(): EsummaryRecord {
 }
 
 /**
- * A Paper made only of the real esummary's fields. No efetch XML of the paper exists in the fixtures, so
- * this stands in for bringing it in: with `pubmed: false` it holds what a CSV import of its PMID, DOI and
- * title would (plus authors, journal and year), with no PubMed integrity data; with `pubmed: true` it also
- * holds PubMed's publication types and the references esummary lists (Retraction in, Expression of concern
- * in), as a re-fetch from PubMed would bring them.
+ * A Paper made only of the real esummary's fields (no efetch XML of the paper exists in the fixtures). With
+ * `pubmed: false` it holds about what a CSV import of its PMID, DOI and title gives (plus authors, journal and
+ * year), with no PubMed integrity data, for the in-process tests (the e2e test runs the real `claimwatch
+ * import` of such a CSV); with `pubmed: true` it also holds PubMed's publication types and the references
+ * esummary lists (Retraction in, Expression of concern in), as a re-fetch from PubMed would bring them.
  */
 export function paperFromEsummary(r: EsummaryRecord, opts: { pubmed: boolean }): Paper {
   const authors: Author[] = r.authors.filter((a) => a.authtype === 'Author').map((a) => {

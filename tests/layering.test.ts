@@ -15,8 +15,8 @@ function imports(folder: string): { file: string; line: string; from: string; ty
 }
 
 describe('layering (STYLE.md: pure renderers and domain; thin commands)', () => {
-  it('src/report, src/evidence and src/export import nothing from src/app, src/store or src/cli, nor fs, sqlite, axios or chalk', () => {
-    const bad = ['report', 'evidence', 'export'].flatMap(imports)
+  it('src/report, src/evidence, src/export and src/formats import nothing from src/app, src/store or src/cli, nor fs, sqlite, axios or chalk', () => {
+    const bad = ['report', 'evidence', 'export', 'formats'].flatMap(imports)
       .filter((i) => /^\.\.\/(app|store|cli)\//.test(i.from) || /^(node:)?fs$|better-sqlite3|axios|chalk/.test(i.from))
       .map((i) => `${i.file}: ${i.line}`);
     expect(bad).toEqual([]);

@@ -7,18 +7,31 @@ import { PaperStore } from '../store/papers.js';
 import { createXmlByteSplitter, createXmlParser, declaredEncoding, type SplitRecord } from '../pubmed/xml.js';
 import { createMedlineParser, looksLikeMedline } from '../pubmed/medline.js';
 import type { IncrementalParser, RawFormat, SourceItem } from '../evidence/paper.js';
+import { createCsvExportParser } from '../formats/csv-export.js';
+import { createRisParser, looksLikeRis } from '../formats/ris.js';
+import { skippedText, type ExportItem, type ExportParser } from '../formats/fields.js';
 import { ParseError } from '../errors.js';
 import { requireWritable } from './store.js';
 import type { ImportPool, ParsedBatch } from './import-pool.js';
 import { readRecord, type ParsedItem } from './read-record.js';
+import { dismissalsForPaper, putDismissal, tagsForPaper } from '../store/tags.js';
+import { appendHistory } from '../store/history.js';
 import type { FileImport, ImportSummary } from '../evidence/views.js';
 export type { FileImport, ImportSummary } from '../evidence/views.js';
 
-/** Picks the parser for a file from its first characters: XML, MEDLINE text, or neither. */
+/**
+ * Picks the parser for a file from its first characters (its first line, for CSV): XML, MEDLINE text, RIS,
+ * CSV, or none of them. A first line is CSV when it is text (no control characters, no JSON) with a
+ * `,` `;` or tab in it, or a single PMID header.
+ */
 export function detectFormat(head: string): RawFormat | null {
   const s = head.replace(/^\uFEFF/, '').replace(/^[ \t\r\n]+/, '');
   if (s.startsWith('<')) return 'pubmed-xml';
   if (looksLikeMedline(s)) return 'medline';
+  if (looksLikeRis(s)) return 'ris';
+  const first = s.split('\n', 1)[0]!.replace(/\r$/, '');
+  if (!first || /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/.test(first) || /^[{[]/.test(first)) return null;
+  if (/[,;\t]/.test(first) || /^"?\s*(pmid|pubmed[ _]?id)\s*"?$/i.test(first)) return 'csv';
   return null;
 }
 
@@ -60,6 +73,27 @@ async function* latin1ToUtf8(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffe
   for await (const chunk of bytes) yield Buffer.from(chunk.toString('latin1'), 'utf8');
 }
 
+/** Lines of skipped records a file's summary names; the count says how many there were in all. */
+const SKIPPED_LINES_SHOWN = 10;
+
+/** Decodes bytes as UTF-8 text, refusing bytes that are not UTF-8 (exports have no encoding declaration to go by). */
+async function* strictUtf8Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of bytes) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) yield text;
+    }
+    const tail = decoder.decode();
+    if (tail) yield tail;
+  } catch (e) {
+    if (e instanceof TypeError) {
+      throw new ImportFailure('it is not UTF-8 text (a spreadsheet saved in a Windows encoding?): save it as UTF-8 or convert it (iconv -f WINDOWS-1252 -t UTF-8)');
+    }
+    throw e;
+  }
+}
+
 /** Decodes bytes as UTF-8 text. */
 async function* utf8Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
@@ -94,6 +128,14 @@ class ImportFailure extends Error {}
 
 /** Records between two early flushes of the library file (see flushAhead). */
 const FLUSH_EVERY = 5000;
+
+/** `import --labels`: record the reviewers' exclusions an export carries as this reviewer's dismissals. */
+export interface ImportLabels {
+  reviewer: string;
+}
+
+/** PMIDs a file's label summary names; the count says how many there were in all. */
+const CONFLICTS_SHOWN = 10;
 
 /** How `import` spreads the reading of records over threads. */
 export interface ImportThreads {
@@ -134,12 +176,18 @@ export async function importFile(
   onProgress?: (file: string, records: number) => void,
   stdin: AsyncIterable<Buffer> = process.stdin,
   threads: PoolUse | null = null,
+  labels: ImportLabels | null = null,
 ): Promise<FileImport> {
   // What the user sees this source as: '-' reads standard input.
   const label = file === STDIN ? 'stdin' : file;
-  const result: FileImport = { file: label, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0 };
+  const result: FileImport = {
+    file: label, format: null, ok: false, error: null, added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, skippedLines: [],
+    labels: labels ? { reviewer: labels.reviewer, dismissed: 0, unchanged: 0, included: 0, tagged: 0, taggedPmids: [] } : null,
+  };
+  let labelled = 0;
   const store = new PaperStore(db);
   const source = `import ${path.basename(label)}`;
+  const excludedIn = `excluded in ${path.basename(label)}`;
   let items = 0;
   let seen = 0;
   const at = now();
@@ -156,6 +204,19 @@ export async function importFile(
     count();
     if (item.kind === 'paper') result[store.upsert(item.paper, at, source)]++;
     else deleteAll(item.pmids);
+  };
+  const applyExport = (item: ExportItem): void => {
+    if (item.kind === 'skipped') {
+      result.skipped++;
+      if (result.skippedLines.length < SKIPPED_LINES_SHOWN) result.skippedLines.push(item.line);
+      return;
+    }
+    count();
+    result[store.upsert(item.paper, at, source)]++;
+    if (result.labels && item.label) {
+      labelled++;
+      applyLabel(db, result.labels, item.paper.pmid, item.label, at, excludedIn);
+    }
   };
   const applyParsed = (item: ParsedItem): void => {
     count();
@@ -220,27 +281,46 @@ export async function importFile(
       // Enough of the start to tell XML from MEDLINE text, and the whole XML declaration if there is one.
       let head = Buffer.alloc(0);
       const start = (): string => new TextDecoder('utf-8').decode(head).replace(/^[\uFEFF \t\r\n]+/, '');
-      const more = (): boolean => start().length < 8 || (start().startsWith('<?xml') && !start().includes('?>'));
+      // CSV is judged on its first line (its first 4 KiB at most).
+      const more = (): boolean =>
+        start().length < 8 ||
+        (start().startsWith('<?xml') && !start().includes('?>')) ||
+        (!start().startsWith('<') && !start().includes('\n'));
       while (more() && head.length < 4096) {
         const n = await bytes.next();
         if (n.done) break;
         head = Buffer.concat([head, n.value]);
       }
       if (!start()) throw new ImportFailure('the file is empty');
+      if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+        throw new ImportFailure('it is UTF-16 text, which claimwatch does not read: save it as UTF-8 (CSV UTF-8 in a spreadsheet) or convert it (iconv -f UTF-16 -t UTF-8)');
+      }
+      if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+        throw new ImportFailure('it is a ZIP archive (an Excel .xlsx workbook?): save the sheet as CSV UTF-8, or unzip it, and import that');
+      }
       result.format = detectFormat(start());
-      if (!result.format) throw new ImportFailure('not PubMed XML or MEDLINE text (it starts with neither "<" nor "PMID-")');
+      if (!result.format) {
+        throw new ImportFailure('not PubMed XML or MEDLINE text, nor RIS, nor CSV (it starts with neither "<", "PMID-" nor "TY  - ", and its first line is no CSV header)');
+      }
       const encoding = result.format === 'pubmed-xml' ? declaredEncoding(start()) : null;
       if (encoding !== null && !UTF8_NAMES.has(encoding) && !LATIN1_NAMES.has(encoding)) {
         throw new ImportFailure(`it declares encoding "${encoding}", which claimwatch does not read: convert it to UTF-8 first (iconv -f ${encoding} -t UTF-8)`);
       }
       // The write lock only once the first bytes are here: a FIFO or a pipe with no writer yet must not
       // keep every other command waiting.
+      if (labels && result.format !== 'csv' && result.format !== 'ris') {
+        throw new ImportFailure(`--labels reads the decisions in CSV and RIS exports, and this is ${result.format === 'pubmed-xml' ? 'PubMed XML' : 'MEDLINE text'}: import it without --labels`);
+      }
       db.exec('BEGIN IMMEDIATE');
       const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
         const splitter = createXmlByteSplitter();
         for await (const chunk of latin1Text(chunks)) await take(splitter.push(chunk));
         await take(splitter.end());
+      } else if (result.format === 'csv' || result.format === 'ris') {
+        const parser: ExportParser = result.format === 'csv' ? createCsvExportParser() : createRisParser();
+        for await (const chunk of strictUtf8Text(chunks)) for (const item of parser.push(chunk)) applyExport(item);
+        for (const item of parser.end()) applyExport(item);
       } else {
         const parser: IncrementalParser = result.format === 'pubmed-xml' ? createXmlParser() : createMedlineParser();
         for await (const chunk of utf8Text(chunks)) for (const item of parser.push(chunk)) applyItem(item);
@@ -258,24 +338,56 @@ export async function importFile(
       throw e;
     }
     await drain(true);
-    if (items === 0) throw new ImportFailure('no PubMed records in it');
+    if (items === 0 && result.skipped > 0) {
+      throw new ImportFailure(`none of its ${result.skipped} record${result.skipped === 1 ? ' has' : 's have'} a PMID (${skippedText(result)}): export them with their PubMed IDs`);
+    }
+    if (items === 0) throw new ImportFailure(result.format === 'csv' || result.format === 'ris' ? 'no records in it' : 'no PubMed records in it');
+    if (labels && labelled === 0) {
+      throw new ImportFailure("--labels found no reviewer's decision in it (a column included or label_included, or Rayyan's RAYYAN-INCLUSION notes): import it without --labels");
+    }
     db.prepare(
-      `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(file === STDIN ? label : path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted);
+      `INSERT INTO imports (file, format, at, added, updated, unchanged, deleted, skipped)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(file === STDIN ? label : path.resolve(file), result.format, at, result.added, result.updated, result.unchanged, result.deleted, result.skipped);
     await flushing.settle();
     db.exec('COMMIT');
     result.ok = true;
   } catch (e) {
     // SQLite may already have rolled back on its own (a full disk, say); don't mask the real error.
     if (db.inTransaction) db.exec('ROLLBACK');
-    result.added = result.updated = result.unchanged = result.deleted = 0;
+    result.added = result.updated = result.unchanged = result.deleted = result.skipped = 0;
+    result.skippedLines = [];
+    if (result.labels) result.labels = { ...result.labels, dismissed: 0, unchanged: 0, included: 0, tagged: 0, taggedPmids: [] };
     result.error = (e as { code?: string }).code === 'SQLITE_FULL' ? 'the disk is full: free some space, then import the file again' : (e as Error).message;
     // Let the threads finish what they hold so nothing is left half-answered for the next file.
     await Promise.all(queue.map((slot) => slot.done));
     await flushing.settle();
   }
   return result;
+}
+
+/**
+ * Records one decision of an export: an exclusion becomes the reviewer's dismissal (with its history event)
+ * unless the reviewer has tagged the paper or dismissed it already; an inclusion is only counted, since
+ * including a paper says nothing of which claim it bears on.
+ */
+function applyLabel(db: Db, s: NonNullable<FileImport['labels']>, pmid: number, decision: 'included' | 'excluded', at: string, reason: string): void {
+  if (decision === 'included') {
+    s.included++;
+    return;
+  }
+  if (tagsForPaper(db, pmid).some((t) => t.reviewer === s.reviewer)) {
+    s.tagged++;
+    if (s.taggedPmids.length < CONFLICTS_SHOWN) s.taggedPmids.push(pmid);
+    return;
+  }
+  if (dismissalsForPaper(db, pmid).some((d) => d.reviewer === s.reviewer)) {
+    s.unchanged++;
+    return;
+  }
+  putDismissal(db, { pmid, reviewer: s.reviewer, reason, at });
+  appendHistory(db, { at, actor: s.reviewer, action: 'dismiss', pmid, claimId: null, oldValue: null, newValue: 'dismissed', note: reason });
+  s.dismissed++;
 }
 
 function describeFsError(e: unknown): string {
@@ -292,10 +404,10 @@ export async function importFiles(
   files: string[],
   now: () => string = () => new Date().toISOString(),
   onProgress?: (file: string, records: number) => void,
-  options: ImportThreads = {},
+  options: ImportThreads & { labels?: ImportLabels | null } = {},
 ): Promise<ImportSummary> {
   requireWritable(db);
-  const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, files: [] };
+  const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, files: [] };
   // One pool for all the files, started by the first file that is big enough, closed at the end.
   let started: ImportPool | null = null;
   const n = options.threads ?? 0;
@@ -314,12 +426,13 @@ export async function importFiles(
         };
   try {
     for (const file of files) {
-      const r = await withRollbackJournal(db, () => importFile(db, file, now, onProgress, process.stdin, threads));
+      const r = await withRollbackJournal(db, () => importFile(db, file, now, onProgress, process.stdin, threads, options.labels ?? null));
       summary.files.push(r);
       summary.added += r.added;
       summary.updated += r.updated;
       summary.unchanged += r.unchanged;
       summary.deleted += r.deleted;
+      summary.skipped += r.skipped;
       if (!r.ok) summary.failed++;
     }
   } finally {

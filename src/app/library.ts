@@ -9,6 +9,9 @@ import { sourcesOf } from '../store/searches.js';
 import { integrityStates, pmidsInStatus } from './integrity.js';
 import type { IntegrityState, StatusFilter } from '../evidence/integrity.js';
 import type { PaperView } from '../evidence/views.js';
+import type { Estimate } from '../screening/screening.js';
+import { inboxPmids } from '../store/screening.js';
+import { coldLibraryEstimate, LibraryScreening, type ScreeningOrder } from './screening.js';
 export type { PaperView } from '../evidence/views.js';
 
 type TagRow = { pmid: number; claim: string; stance: Stance; note: string | null; reviewer: string; at: string };
@@ -77,4 +80,30 @@ export function paperHistory(db: Db, pmid: number): HistoryEntry[] {
 /** The stored paper or undefined (no error). */
 export function getPaper(db: Db, pmid: number): StoredPaper | undefined {
   return new PaperStore(db).get(pmid);
+}
+
+/** The inbox in screening order, each paper with its score, and the estimate of what is still unread. */
+export interface RankedInbox {
+  /** The order used: ranked once there is a tag and a dismissal (unless newest was asked for). */
+  order: ScreeningOrder;
+  papers: (PaperView & { score: number | null })[];
+  /** null with --order newest, which builds no ranking (today's quick listing). */
+  estimate: Estimate | null;
+}
+
+/**
+ * The team's inbox (papers no one has tagged or dismissed): ranked by the decisions of the whole team
+ * once there is a tag and a dismissal, else (or with order 'newest') newest first with no score.
+ */
+export function rankedInbox(db: Db, q: { order: ScreeningOrder; limit?: number }): RankedInbox {
+  const cold = q.order === 'ranked' ? coldLibraryEstimate(db) : null;
+  if (q.order === 'newest' || cold) {
+    const papers = findPapers(db, { filter: 'inbox', limit: q.limit }).map((p) => ({ ...p, score: null }));
+    return { order: 'newest', papers, estimate: cold };
+  }
+  const screening = new LibraryScreening(db);
+  const ordered = screening.order(inboxPmids(db)).slice(0, q.limit ?? Infinity);
+  const store = new PaperStore(db);
+  const papers = views(db, ordered.map((p) => store.get(p)!)).map((p) => ({ ...p, score: screening.score(p.pmid) }));
+  return { order: 'ranked', papers, estimate: screening.estimate() };
 }

@@ -4,14 +4,14 @@ import { PaperStore } from '../store/papers.js';
 import { appendHistory } from '../store/history.js';
 import {
   finishRun, getQuery, getSetting, listQueries, logRunSearch, markQuerySuccess, recordSources, setSetting,
-  startRun, storedPmids, taggedPmids, type SavedQuery,
+  startRun, storedPmids, pubmedPmids, taggedPmids, type SavedQuery,
 } from '../store/searches.js';
 import { lockPathFor, tryLock, type Lock } from '../store/lock.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import { EutilsClient, EutilsError, HostLedger, collectPmids, fetchPapers } from '../eutils/index.js';
 import { paperChanges, isAlert, type PaperChange } from '../evidence/changes.js';
 import { searchWindow, type SearchWindow } from '../evidence/search-window.js';
-import { shortAuthorName, type Paper } from '../evidence/paper.js';
+import { isPubmedFormat, shortAuthorName, type Paper } from '../evidence/paper.js';
 import type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary, IntegrityCheckOutcome } from '../evidence/views.js';
 export type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
 
@@ -152,7 +152,8 @@ async function fetchAndStore(
         if (outcome !== 'updated' || !before) continue;
         result.updated += 1;
         const change = paperChanges(before, paper);
-        if (!change) continue;
+        // PubMed's record replacing an export's is no revision; only its notices (a retraction) are news.
+        if (!change || (!isPubmedFormat(before.rawFormat) && !isAlert(change))) continue;
         result.changes.push(change);
         // The retraction itself is logged by the store; errata and concerns are logged here.
         for (const kind of change.kinds) {
@@ -206,11 +207,13 @@ async function runOneSearch(
   try {
     say('searching');
     const { ids } = await collectPmids(client, dateQuery(q.term, 'edat', w));
-    const stored = storedPmids(db, ids);
+    // A paper known only from a CSV or RIS import is fetched like a new one, so PubMed's record replaces it.
+    const stored = pubmedPmids(db, ids);
     const fresh = ids.filter((p) => !stored.has(p));
+    const inLibrary = storedPmids(db, ids).size;
     outcome.found = ids.length;
-    outcome.known = stored.size;
-    outcome.new = fresh.length;
+    outcome.known = inLibrary;
+    outcome.new = ids.length - inLibrary;
     if (opts.dryRun) {
       outcome.ok = true;
       return { outcome };
@@ -331,7 +334,7 @@ export async function runSearch(db: Db, dbPath: string, client: EutilsClient, op
 async function fetchReadingList(db: Db, client: EutilsClient, runId: number | null, opts: SearchOptions, refreshed: Set<number>): Promise<ReadingListOutcome | null> {
   if (getSetting(db, 'reading_list_fetched_at')) return null;
   const pmids = readReadingList();
-  const stored = storedPmids(db, pmids);
+  const stored = pubmedPmids(db, pmids);
   const wanted = pmids.filter((p) => !stored.has(p));
   const outcome: ReadingListOutcome = { ok: false, error: null, requested: wanted.length, added: 0, notReturned: [] };
   try {

@@ -4,7 +4,9 @@ import { listClaims } from '../store/claims.js';
 import { getQuery } from '../store/searches.js';
 import { getTag } from '../store/tags.js';
 import { parseStance, resolveClaim, type Claim, type Stance } from '../evidence/claims.js';
-import { suggestClaims, type ClaimSuggestion } from '../evidence/suggest.js';
+import { suggestClaims, withLearned, type ClaimSuggestion } from '../evidence/suggest.js';
+import { coldLibraryEstimate, LibraryScreening, type ScreeningOrder } from './screening.js';
+import type { Estimate } from '../screening/screening.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import { showPaper } from './library.js';
 import { dismissPaper, tagPaper, undismissPaper, untagPaper } from './tagging.js';
@@ -210,40 +212,112 @@ type UndoEntry =
   | { kind: 'dismiss'; index: number; pmid: number }
   | { kind: 'skip'; index: number; pmid: number };
 
-/** A triage run over a queue of PMIDs; every action is saved before `apply` returns. */
+/** How a session orders its queue and what it learns from. */
+export interface TriageSessionOptions {
+  /** 'ranked' (the default): by the ranking once there is a tag and a dismissal; 'newest': the queue as given. */
+  order?: ScreeningOrder;
+  /** At most this many papers are shown. */
+  limit?: number;
+  /** Learn from this reviewer's decisions only (triage --blind), not the whole team's. */
+  blind?: boolean;
+  /** An already built ranking of the library (tests and benchmarks reuse one). */
+  screening?: LibraryScreening;
+}
+
+/**
+ * A triage run over a queue of PMIDs (the reviewer's inbox, newest first); every action is saved before
+ * `apply` returns. In ranked order the next paper is chosen when it is needed, from the ranking as it stands
+ * after the last decision, so a tag, a dismissal or an undo re-ranks what comes next.
+ */
 export class TriageSession {
   private index = 0;
-  private furthest = 0;
   private quitted = false;
   private readonly undoStack: UndoEntry[] = [];
+  /** The papers shown, in order; the ones after `index` are re-chosen when an undo goes back. */
+  private readonly visited: number[] = [];
+  private readonly shown = new Set<number>();
+  private readonly total: number;
+  private readonly order: ScreeningOrder;
+  private screeningCache: LibraryScreening | undefined;
+  private stale = false;
 
   constructor(
     private readonly db: Db,
     private readonly queue: readonly number[],
     readonly reviewer: string,
     private readonly now: () => string,
-  ) {}
+    private readonly opts: TriageSessionOptions = {},
+  ) {
+    this.order = opts.order ?? 'ranked';
+    this.total = Math.min(queue.length, opts.limit ?? Infinity);
+    this.screeningCache = opts.screening;
+  }
 
-  /** 0-based index of the current paper in the queue. */
+  /** The ranking, built on first use and brought up to date after each decision. */
+  private get screening(): LibraryScreening {
+    if (!this.screeningCache) this.screeningCache = new LibraryScreening(this.db, this.learnFrom());
+    else if (this.stale) this.screeningCache.refresh();
+    this.stale = false;
+    return this.screeningCache;
+  }
+
+  private learnFrom(): string | undefined {
+    return this.opts.blind ? this.reviewer : undefined;
+  }
+
+  /**
+   * The cold estimate while there is nothing to rank by (without building the ranking: a large library
+   * waiting for its first decisions starts at once), else null. Once built, the ranking answers.
+   */
+  private cold(): Estimate | null {
+    if (this.screeningCache) return this.screening.ready ? null : this.screening.estimate();
+    return coldLibraryEstimate(this.db, this.learnFrom());
+  }
+
+  /** 0-based index of the current paper in the session. */
   get position(): number {
     return this.index;
   }
 
+  /** The PMID of the current paper, chosen now if it has not been yet; undefined at the end. */
+  private current(): number | undefined {
+    if (this.index < this.visited.length) return this.visited[this.index];
+    if (this.index >= this.total) return undefined;
+    const taken = new Set(this.visited);
+    const pmid = this.ranked()
+      ? this.screening.next(this.queue, (p) => taken.has(p))
+      : this.queue.find((p) => !taken.has(p));
+    if (pmid === undefined) return undefined;
+    this.visited.push(pmid);
+    this.shown.add(pmid);
+    return pmid;
+  }
+
+  /** True when the queue follows the ranking now: ranked order asked for, and a tag and a dismissal to learn from. */
+  private ranked(): boolean {
+    return this.order === 'ranked' && this.cold() === null;
+  }
+
   /** True once the queue is walked to its end or the reviewer quit. */
   get done(): boolean {
-    return this.quitted || this.index >= this.queue.length;
+    return this.quitted || this.current() === undefined;
   }
 
   /** The card of the current paper, read fresh from the library (tags made elsewhere show up). */
   card(): TriageCard {
-    const pmid = this.queue[this.index];
+    const pmid = this.current();
     if (pmid === undefined) throw new ClaimwatchError('triage: no current paper');
     const paper = showPaper(this.db, pmid);
     const claims = listClaims(this.db).filter((c) => !c.retiredAt);
-    const suggestions = suggestClaims(paper, claims);
+    const keyword = suggestClaims(paper, claims);
+    const cold = this.cold();
+    const screening = cold ? undefined : this.screening;
+    const suggestions = screening ? withLearned(keyword, screening.claimScores(pmid), claims) : keyword;
     return {
-      paper, position: this.index + 1, total: this.queue.length, reviewer: this.reviewer,
+      paper, position: this.index + 1, total: this.total, reviewer: this.reviewer,
       suggestions: suggestions.slice(0, SUGGESTIONS_SHOWN), numbering: numberClaims(suggestions, claims),
+      remaining: this.total - this.index - 1, order: this.ranked() ? 'ranked' : 'newest',
+      score: screening?.score(pmid) ?? null, estimate: cold ?? screening!.estimate(),
     };
   }
 
@@ -260,7 +334,7 @@ export class TriageSession {
     }
     if (action.type === 'help') return { kind: 'help' };
     if (action.type === 'undo') return this.undo();
-    const pmid = this.queue[this.index];
+    const pmid = this.current();
     if (pmid === undefined) return { kind: 'refused', reason: 'no paper left' };
     try {
       switch (action.type) {
@@ -271,6 +345,7 @@ export class TriageSession {
             kind: 'tag', index: this.index, pmid, claim: change.claim!, stance: action.stance,
             before: old ? { stance: old.stance, note: old.note } : null,
           });
+          this.stale = true;
           return { kind: 'tagged', change };
         }
         case 'note': {
@@ -287,6 +362,7 @@ export class TriageSession {
         case 'dismiss':
           dismissPaper(this.db, { pmid, reason: action.reason, reviewer: this.reviewer, at: this.now() });
           this.undoStack.push({ kind: 'dismiss', index: this.index, pmid });
+          this.stale = true;
           this.advance();
           return { kind: 'dismissed', pmid };
         case 'skip':
@@ -334,7 +410,10 @@ export class TriageSession {
           break;
       }
       this.index = e.index;
+      // The papers shown after it are chosen again, from the ranking as the undo left it.
+      this.visited.length = e.index + 1;
       this.quitted = false;
+      this.stale = true;
       return { kind: 'undone', what, pmid: e.pmid };
     } catch (err) {
       if (err instanceof ClaimwatchError) return { kind: 'refused', reason: `cannot undo: ${err.message}` };
@@ -344,7 +423,6 @@ export class TriageSession {
 
   private advance(): void {
     this.index += 1;
-    this.furthest = Math.max(this.furthest, this.index);
   }
 
   /** What stands after the undos: tags per stance (one per paper and claim), dismissals, skips. */
@@ -362,9 +440,10 @@ export class TriageSession {
     }
     const tags: Record<Stance, number> = { supports: 0, qualifies: 0, contradicts: 0 };
     for (const s of finalStance.values()) tags[s] += 1;
-    const seen = Math.min(this.queue.length, Math.max(this.furthest, this.index) + (this.done && !this.quitted ? 0 : 1));
+    const seen = Math.min(this.total, this.shown.size);
     return {
-      reviewer: this.reviewer, total: this.queue.length, seen, papersTagged: papers.size, tags, dismissed, skipped, quit: this.quitted,
+      reviewer: this.reviewer, total: this.total, seen, papersTagged: papers.size, tags, dismissed, skipped, quit: this.quitted,
+      estimate: this.cold() ?? this.screening.estimate(),
     };
   }
 }

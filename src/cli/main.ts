@@ -39,9 +39,11 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
 
   program
     .command('import')
-    .description('import PubMed XML (efetch, NLM baseline/update, .gz too) or MEDLINE text files; one transaction per file')
+    .description('import PubMed XML (efetch, NLM baseline/update, .gz too), MEDLINE text, or CSV and RIS exports of screening tools and reference managers; one transaction per file')
     .argument('<file...>', "files to import ('-' reads standard input)")
     .option('--threads <n>', 'threads that read records beside the one writing the library, 0 for none (default: one per extra core, up to 4)')
+    .option('--labels', "record the exclusions a CSV or RIS export carries (ASReview's included, label_included, Rayyan's decisions) as the reviewer's dismissals")
+    .addOption(reviewer())
     .addOption(json())
     .action((files: string[], o) => run(async (ctx) => {
       const { importCommand } = await import('./commands/import.js');
@@ -208,8 +210,9 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .action((pmid: string, o) => run(async (ctx) => (await import('./commands/papers.js')).historyCommand(ctx, pmid, o)));
   program
     .command('inbox')
-    .description('papers neither tagged nor dismissed, newest first')
+    .description('papers neither tagged nor dismissed, most likely to matter first (once there is a tag and a dismissal)')
     .option('--limit <n>', 'show at most n papers')
+    .option('--order <order>', "'ranked' (default) or 'newest' (today's order, no ranking and no score)")
     .addOption(json())
     .action((o) => run(async (ctx) => (await import('./commands/papers.js')).inboxCommand(ctx, o)));
   program

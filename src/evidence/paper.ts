@@ -33,8 +33,16 @@ export interface PaperLink {
   source: string | null;
 }
 
-/** Where a paper's stored record came from, so it can be parsed again later. */
-export type RawFormat = 'pubmed-xml' | 'medline';
+/**
+ * Where a paper's stored record came from, so it can be parsed again later: PubMed's own formats, or a
+ * row of a CSV file / a record of a RIS file exported by a screening tool or reference manager.
+ */
+export type RawFormat = 'pubmed-xml' | 'medline' | 'csv' | 'ris';
+
+/** True for PubMed's own formats: a record in any other is a stand-in until PubMed's is fetched. */
+export function isPubmedFormat(f: RawFormat): boolean {
+  return f === 'pubmed-xml' || f === 'medline';
+}
 
 /** A PubMed record as claimwatch stores it. Absent values are null, absent lists []. */
 export interface Paper {

@@ -7,6 +7,32 @@ export interface ClaimSuggestion {
   score: number;
   /** Claim keywords (as written in the claim) first, then statement words, in the order they scored. */
   matched: string[];
+  /** The learned probability that the paper bears on the claim, once the claim has tags (else null or absent). */
+  learned?: number | null;
+}
+
+/** A learned probability from which a claim with tags is suggested. */
+export const LEARNED_MIN = 0.5;
+
+/**
+ * The card's suggestions once the ranking has learned: a claim with tags is suggested when its learned
+ * probability (see app/screening.ts) is at least LEARNED_MIN, best first, with the words its keywords
+ * matched; a claim with no tag yet keeps the keyword suggestion (the cold start), after them.
+ */
+export function withLearned(keyword: readonly ClaimSuggestion[], learned: ReadonlyMap<string, number>, claims: readonly Claim[]): ClaimSuggestion[] {
+  const byId = new Map(keyword.map((s) => [s.claim.id, s]));
+  const order = new Map(claims.map((c, i) => [c.id, i]));
+  const fromLearning = claims
+    .filter((c) => (learned.get(c.id) ?? 0) >= LEARNED_MIN)
+    .map((c) => ({ claim: c, score: byId.get(c.id)?.score ?? 0, matched: byId.get(c.id)?.matched ?? [], learned: learned.get(c.id)! }))
+    .sort((a, b) => b.learned - a.learned || order.get(a.claim.id)! - order.get(b.claim.id)!);
+  const cold = keyword.filter((s) => !learned.has(s.claim.id)).map((s) => ({ ...s, learned: null }));
+  return [...fromLearning, ...cold];
+}
+
+/** A suggestion's score from 0 to 1: its learned probability, else its keyword points p as p / (p + 5). */
+export function suggestionScore(s: ClaimSuggestion): number {
+  return typeof s.learned === 'number' ? s.learned : s.score / (s.score + 5);
 }
 
 /** The parts of a paper the suggester reads. */

@@ -4,6 +4,7 @@ import type { Paper, RawFormat } from './paper.js';
 import type { StanceCounts } from './report.js';
 import type { ClaimSuggestion } from './suggest.js';
 import type { IntegrityDisagreement, IntegritySource, IntegrityState, IntegrityStatus } from './integrity.js';
+import type { Estimate } from '../screening/screening.js';
 
 // The shapes the use cases return and the renderers print: plain data, no behaviour, so that src/report
 // needs nothing from src/app or src/store. app/ and store/ re-export the ones they produce.
@@ -200,6 +201,16 @@ export interface FileImport {
   updated: number;
   unchanged: number;
   deleted: number;
+  /** Records of a CSV or RIS file without a PMID: not imported. */
+  skipped: number;
+  /** The lines the first of them start on. */
+  skippedLines: number[];
+  /**
+   * With `import --labels`: the reviewer the export's exclusions were recorded for, how many became
+   * dismissals, were dismissed already, were inclusions (counted, nothing recorded), or were left alone
+   * because the reviewer has tagged the paper (the first of those PMIDs). Null without --labels.
+   */
+  labels: { reviewer: string; dismissed: number; unchanged: number; included: number; tagged: number; taggedPmids: number[] } | null;
 }
 
 /** Totals over all files plus each file's outcome. */
@@ -208,6 +219,7 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   deleted: number;
+  skipped: number;
   failed: number;
   files: FileImport[];
 }
@@ -281,6 +293,14 @@ export interface TriageCard {
   suggestions: ClaimSuggestion[];
   /** Claims as numbered on the card: numbering[0] is key 1. */
   numbering: Claim[];
+  /** Papers the session would still show after this one. */
+  remaining: number;
+  /** The order of the queue: learned from the decisions, or newest first (before there is anything to learn from, or --order newest). */
+  order: 'ranked' | 'newest';
+  /** How likely the paper is to matter (0-1), null before there is a tag and a dismissal. */
+  score: number | null;
+  /** What is still unread, and the stopping advice. */
+  estimate: Estimate;
 }
 
 /** What an action did, for the command to show. */
@@ -306,4 +326,6 @@ export interface TriageSummary {
   dismissed: number;
   skipped: number;
   quit: boolean;
+  /** What is still unread after the session, and the stopping advice. */
+  estimate?: Estimate;
 }

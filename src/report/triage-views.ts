@@ -1,4 +1,6 @@
 import { shortAuthorName } from '../evidence/paper.js';
+import { suggestionScore } from '../evidence/suggest.js';
+import type { Estimate } from '../screening/screening.js';
 import type { KeyMode, PaperView, TriageCard, TriageEvent, TriageSummary } from '../evidence/views.js';
 import type { Colouriser } from './colour.js';
 import { wrapText } from './views.js';
@@ -26,12 +28,16 @@ function claimLines(card: TriageCard, c: Colouriser, width: number): string[] {
   card.numbering.forEach((claim, i) => {
     const s = card.suggestions[i];
     if (s && s.claim.id === claim.id) {
-      out.push(`${label(i)} ${c.bold(claim.id)} ${claim.slug}  ${c.dim(`matched: ${s.matched.slice(0, 6).join(', ')}`)}`);
+      const why = [
+        typeof s.learned === 'number' ? `learned ${s.learned.toFixed(2)}` : '',
+        s.matched.length ? `matched: ${s.matched.slice(0, 6).join(', ')}` : '',
+      ].filter(Boolean).join(' · ');
+      out.push(`${label(i)} ${c.bold(claim.id)} ${claim.slug}  ${c.dim(why)}`);
     } else {
       others.push(`${label(i)} ${claim.id} ${claim.slug}`);
     }
   });
-  if (out.length === 0) out.push(c.dim('No suggestion: no claim keyword or statement word in this paper.'));
+  if (out.length === 0) out.push(c.dim('No suggestion: no claim learned from tags or matched by its words fits this paper.'));
   // Pack the other claims several to a line.
   let line = '';
   const plain = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length;
@@ -81,6 +87,7 @@ export function renderTriageCard(card: TriageCard, c: Colouriser, layout: CardLa
   if (p.doi) head.push(`DOI ${p.doi}  https://doi.org/${p.doi}`);
   if (p.retracted) head.push(c.red('RETRACTED: a tag is kept and shown, but not counted as evidence'));
   head.push(...tagLines(card, c, layout.blind ?? false));
+  head.push(c.dim(screeningLine(card.order, card.score, card.estimate)));
 
   const tail = ['', c.bold('Claims (suggested first; press the number):'), ...claimLines(card, c, width)];
   let abstract = p.abstract ? wrapText(p.abstract, width).split('\n') : [c.dim('(no abstract)')];
@@ -93,6 +100,72 @@ export function renderTriageCard(card: TriageCard, c: Colouriser, layout: CardLa
     }
   }
   return [...head, '', ...abstract, ...tail].join('\n');
+}
+
+/** What the order is, and what is still unread: the card's and the summary's screening line. */
+export function screeningLine(order: 'ranked' | 'newest', score: number | null, e: Estimate): string {
+  const head = order === 'ranked'
+    ? `Ranked by the decisions so far${score === null ? '' : `: score ${score.toFixed(2)}`}`
+    : e.phase === 'cold' ? 'Newest first (the ranking starts after one tag and one dismissal)' : 'Newest first (--order newest)';
+  return `${head} · ${estimateText(e)}`;
+}
+
+/** The estimate of what is still unread and the stopping advice, in words. */
+export function estimateText(e: Estimate): string {
+  if (e.phase === 'cold') return `${e.found} relevant found; no estimate yet`;
+  if (e.phase === 'ranking') {
+    const guess = e.unread === null
+      ? `too few decisions yet to guess how many of the ${e.unscreened} unread matter`
+      : `about ${e.unread} more among the ${e.unscreened} unread (rate of the last decisions)`;
+    return `${e.found} relevant found; ${guess}; keep going: the random check starts when the ranking runs dry`;
+  }
+  const s = e.sample!;
+  const drawn = `random check: ${s.drawn} of the ${s.urn} papers left when the ranking ran dry, ${s.relevantDrawn} relevant`;
+  const left = e.unread === null ? '' : `; about ${e.unread} relevant unread, at most ${e.upper} (95 %)`;
+  const advice = e.stop
+    ? `; you can stop: recall is at least 95 % at 95 % confidence (p = ${fmtP(e.p!)})`
+    : `; keep going (p = ${fmtP(e.p!)}, stop below 0.05)`;
+  return `${e.found} relevant found; ${drawn}${left}${advice}`;
+}
+
+function fmtP(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** One porcelain line: compact JSON in which DEL and C1 controls are escaped too (JSON.stringify escapes only C0). */
+export function porcelainLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A card as `triage --porcelain` prints it. */
+export function porcelainCard(card: TriageCard, event: TriageEvent | null): Record<string, unknown> {
+  return {
+    type: 'card', pmid: String(card.paper.pmid), position: card.position, remaining: card.remaining, total: card.total,
+    order: card.order, score: card.score,
+    suggestions: card.suggestions.map((s) => ({
+      claim: s.claim.id, score: suggestionScore(s), learned: typeof s.learned === 'number', matched: s.matched,
+    })),
+    numbering: card.numbering.map((c) => c.id),
+    estimate: card.estimate, stop: card.estimate.stop,
+    title: card.paper.title,
+    event: event && event.kind !== 'help' ? porcelainEvent(event) : null,
+  };
+}
+
+/** What the last action did, for a script. */
+function porcelainEvent(e: TriageEvent): Record<string, unknown> {
+  switch (e.kind) {
+    case 'tagged': case 'noted': return { kind: e.kind, pmid: String(e.change.pmid), claim: e.change.claim, action: e.change.action, stance: e.change.to, note: e.change.note };
+    case 'dismissed': case 'skipped': case 'next': return { kind: e.kind, pmid: String(e.pmid) };
+    case 'undone': return { kind: e.kind, pmid: String(e.pmid), what: e.what };
+    case 'refused': return { kind: e.kind, reason: e.reason };
+    default: return { kind: e.kind };
+  }
+}
+
+/** The summary as `triage --porcelain` prints it last. */
+export function porcelainSummary(s: TriageSummary): Record<string, unknown> {
+  return { type: 'summary', ...s, stop: s.estimate?.stop ?? false };
 }
 
 /** The line that says what the keys do now (it depends on the mode). */
@@ -159,5 +232,6 @@ export function renderTriageSummary(s: TriageSummary, c: Colouriser): string {
       + `(${c.green(`${s.tags.supports} supports`)}, ${c.yellow(`${s.tags.qualifies} qualifies`)}, ${c.red(`${s.tags.contradicts} contradicts`)})`,
     `  dismissed: ${s.dismissed}`,
     `  skipped: ${s.skipped}`,
+    ...(s.estimate ? [`  screening: ${estimateText(s.estimate)}`] : []),
   ].join('\n');
 }

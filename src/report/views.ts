@@ -1,5 +1,6 @@
 import { shortAuthorName } from '../evidence/paper.js';
-import type { ClaimSummary, HistoryEntry, ImportSummary, PaperView, TagChange } from '../evidence/views.js';
+import type { ClaimSummary, FileImport, HistoryEntry, ImportSummary, PaperView, TagChange } from '../evidence/views.js';
+import { skippedText } from '../formats/fields.js';
 import type { Colouriser } from './colour.js';
 import { countsLine } from './report-text.js';
 import { visibleData } from './visible.js';
@@ -12,7 +13,14 @@ export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
   const line = (x: { added: number; updated: number; unchanged: number; deleted: number }): string =>
     `${x.added} added, ${x.updated} updated, ${x.unchanged} unchanged, ${x.deleted} deleted`;
   // Failed files are reported on stderr by the command; here they only count in the total.
-  const out = s.files.filter((f) => f.ok).map((f) => `${f.file} (${f.format}): ${line(f)}`);
+  const skipped = (f: FileImport): string => (f.skipped ? `; ${f.skipped} skipped without a PMID (${skippedText(f)})` : '');
+  const labels = (f: FileImport): string => {
+    const l = f.labels;
+    if (!l) return '';
+    const tagged = l.tagged ? `, ${l.tagged} excluded but tagged by ${l.reviewer} left as they are (PMID ${l.taggedPmids.join(', ')}${l.tagged > l.taggedPmids.length ? ', ...' : ''})` : '';
+    return `; decisions: ${l.dismissed} dismissed for ${l.reviewer}, ${l.unchanged} already dismissed, ${l.included} included (not recorded: an inclusion names no claim)${tagged}`;
+  };
+  const out = s.files.filter((f) => f.ok).map((f) => `${f.file} (${f.format}): ${line(f)}${skipped(f)}${labels(f)}`);
   if (s.files.length > 1 || s.failed) {
     out.push(`${c.bold('total:')} ${line(s)}${s.failed ? c.red(`; ${s.failed} of ${s.files.length} file${s.files.length === 1 ? '' : 's'} failed`) : ''}`);
   }

@@ -73,10 +73,23 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   const record = db.prepare('INSERT INTO migrations (name, applied_at) VALUES (?, ?)');
   for (const m of migrations) {
     if (done.has(m.name)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.name, new Date().toISOString());
-    })();
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is set before the step's BEGIN.
+    const keysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.foreignKeysOff && keysWereOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+          if (broken.length) {
+            throw new Error(`migration ${m.name} would leave ${broken.length} row(s) of ${broken[0]!.table} referencing no ${broken[0]!.parent}: nothing was changed`);
+          }
+        }
+        record.run(m.name, new Date().toISOString());
+      })();
+    } finally {
+      if (m.foreignKeysOff && keysWereOn) db.pragma('foreign_keys = ON');
+    }
     applied.push(m.name);
   }
   return applied;

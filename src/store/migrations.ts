@@ -2,6 +2,12 @@
 export interface Migration {
   name: string;
   sql: string;
+  /**
+   * Run with foreign keys off, as a table that others reference must be when it is rebuilt
+   * (https://sqlite.org/lang_altertable.html#otheralter); the step's transaction is checked with
+   * PRAGMA foreign_key_check before it commits.
+   */
+  foreignKeysOff?: boolean;
 }
 
 /** The ordered schema of a claimwatch database. */
@@ -220,6 +226,50 @@ export const MIGRATIONS: readonly Migration[] = [
       -- serves a paper's history too, and history_pmid would only slow every insert.
       CREATE INDEX history_key ON history (pmid, actor, claim_id);
       DROP INDEX history_pmid;
+    `,
+  },
+  {
+    name: '0008_import_formats',
+    foreignKeysOff: true,
+    sql: `
+      -- import reads CSV and RIS exports of screening tools and reference managers too, and raw_format
+      -- says so. SQLite cannot alter a CHECK, so the table is rebuilt: tags, dismissals, sources and
+      -- overrides reference papers (pmid), which is why this step runs with foreign keys off and is
+      -- checked with foreign_key_check before it commits.
+      CREATE TABLE papers_new (
+        pmid              INTEGER PRIMARY KEY,
+        type              TEXT NOT NULL CHECK (type IN ('article', 'book')),
+        title             TEXT,
+        abstract          TEXT,
+        authors           TEXT NOT NULL DEFAULT '[]',
+        journal           TEXT,
+        journal_abbrev    TEXT,
+        year              INTEGER,
+        pub_date          TEXT,
+        doi               TEXT,
+        pmcid             TEXT,
+        publication_types TEXT NOT NULL DEFAULT '[]',
+        mesh              TEXT NOT NULL DEFAULT '[]',
+        keywords          TEXT NOT NULL DEFAULT '[]',
+        language          TEXT,
+        retracted         INTEGER NOT NULL DEFAULT 0,
+        links             TEXT NOT NULL DEFAULT '[]',
+        date_revised      TEXT,
+        entrez_date       TEXT,
+        raw               TEXT NOT NULL,
+        raw_format        TEXT NOT NULL CHECK (raw_format IN ('pubmed-xml', 'medline', 'csv', 'ris')),
+        content_hash      TEXT NOT NULL,
+        deleted_at        TEXT,
+        added_at          TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO papers_new SELECT * FROM papers ORDER BY pmid;
+      DROP TABLE papers;
+      ALTER TABLE papers_new RENAME TO papers;
+      CREATE INDEX papers_entrez_date ON papers (entrez_date);
+      CREATE INDEX papers_doi ON papers (doi);
+      -- What each import skipped: the records of a CSV or RIS file without a PMID.
+      ALTER TABLE imports ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
     `,
   },
   {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
 import { IntegrityStore } from './integrity.js';
-import type { Author, Paper, PaperLink, RawFormat } from '../evidence/paper.js';
+import { isPubmedFormat, type Author, type Paper, type PaperLink, type RawFormat } from '../evidence/paper.js';
 
 /** What storing one incoming record did. */
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
@@ -81,15 +81,20 @@ export function hashRecord(raw: string | Uint8Array): string {
 }
 
 /**
- * Decides whether an incoming record replaces the stored one. A newer DateRevised wins; an older
- * one never overwrites; at the same revision XML beats MEDLINE (it carries more), otherwise the
- * incoming copy wins because PubmedData (PMC id, article ids) changes without a new DateRevised.
+ * Decides whether an incoming record replaces the stored one. A record of a CSV or RIS export never
+ * replaces one of PubMed's and always gives way to one (deleted or not); between two exports the incoming
+ * copy wins. Between PubMed's: a newer DateRevised wins; an older one never overwrites; at the same
+ * revision XML beats MEDLINE (it carries more), otherwise the incoming copy wins because PubmedData (PMC
+ * id, article ids) changes without a new DateRevised.
  */
 export function shouldReplace(
   stored: { dateRevised: string | null; rawFormat: RawFormat; hash: string; deleted: boolean },
   incoming: { dateRevised: string | null; rawFormat: RawFormat; hash: string },
 ): boolean {
   if (stored.hash === incoming.hash) return stored.deleted;
+  const fromPubmed = isPubmedFormat(incoming.rawFormat);
+  if (isPubmedFormat(stored.rawFormat) !== fromPubmed) return fromPubmed;
+  if (!fromPubmed) return true;
   const a = stored.dateRevised ?? '';
   const b = incoming.dateRevised ?? '';
   if (b < a) return false;
@@ -152,10 +157,12 @@ export class PaperStore {
   private readonly updateStmt;
   private readonly deleteStmt;
   private readonly historyStmt;
-  private readonly integrity: IntegrityStore;
+  /** null on a library not yet migrated to 0009_integrity (a migration test writing an older schema). */
+  private readonly integrity: IntegrityStore | null;
 
   constructor(private readonly db: Db) {
-    this.integrity = new IntegrityStore(db);
+    const hasIntegrity = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_events'").get() !== undefined;
+    this.integrity = hasIntegrity ? new IntegrityStore(db) : null;
     this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM papers WHERE pmid = ?`);
     this.headStmt = db.prepare(
       'SELECT date_revised, raw_format, content_hash, deleted_at, retracted FROM papers WHERE pmid = ?',
@@ -192,9 +199,9 @@ export class PaperStore {
   upsertRow(row: PaperParams, now: string, source: string): UpsertOutcome {
     const hash = row.content_hash;
     // The retracted flag is what every source says together (store/integrity.ts), not PubMed's alone.
-    const integrity = (): PaperParams => ({
+    const integrity = (): PaperParams => (this.integrity ? {
       ...row, retracted: this.integrity.reconcilePubmed(row.pmid, row.links, row.publication_types, row.retracted, now, source),
-    });
+    } : row);
     const head = this.headStmt.get(row.pmid) as
       | { date_revised: string | null; raw_format: RawFormat; content_hash: string; deleted_at: string | null; retracted: number }
       | undefined;

@@ -60,6 +60,17 @@ export function storedPmids(db: Db, pmids: readonly number[]): Set<number> {
   return found;
 }
 
+/**
+ * The PMIDs among these whose stored record is PubMed's own (XML or MEDLINE): a paper known only from a
+ * CSV or RIS export is still to be fetched, so that PubMed's record replaces it.
+ */
+export function pubmedPmids(db: Db, pmids: readonly number[]): Set<number> {
+  const found = new Set<number>();
+  const stmt = db.prepare("SELECT pmid FROM papers WHERE pmid = ? AND raw_format IN ('pubmed-xml', 'medline')").pluck();
+  for (const p of pmids) if (stmt.get(p) !== undefined) found.add(p);
+  return found;
+}
+
 /** Every PMID that carries at least one tag, ascending. */
 export function taggedPmids(db: Db): number[] {
   return db.prepare('SELECT DISTINCT pmid FROM tags ORDER BY pmid').pluck().all() as number[];

@@ -115,7 +115,7 @@ describe('a triage session on a real library', () => {
     const now = (): string => `2026-01-02T00:00:${String(t++).padStart(2, '0')}.000Z`;
     const queue = triageQueue(db, { reviewer: 'ann', limit: 4 });
     expect(queue).toHaveLength(4);
-    const s = new TriageSession(db, queue, 'ann', now);
+    const s = new TriageSession(db, queue, 'ann', now, { order: 'newest' });
     const [p1, p2, p3] = queue as [number, number, number];
     expect(listClaims(db)).toHaveLength(9);
 

@@ -23,16 +23,27 @@ async function servers(): Promise<{ eutils: FakeEutils; crossref: FakeCrossref }
 }
 
 /**
- * Brings the Wakefield paper into the library. No efetch XML of PMID 9500320 exists in the fixtures, so
- * this stores a Paper built from the fields of its REAL esummary (tests/integrity-support.ts). With
- * `pubmed: false` it is what a CSV import of its PMID, DOI and title gives; once `claimwatch import
- * file.csv` (issue 12) is merged, this step can become that import of a CSV holding those three fields.
- * With `pubmed: true` it adds what PubMed says of the paper (its publication types and esummary references).
+ * Brings the Wakefield paper into the library. No efetch XML of PMID 9500320 exists in the fixtures. With
+ * `pubmed: false` it comes in as the issue asks, through `claimwatch import` of a CSV holding its PMID, DOI and
+ * title, the values of its REAL esummary (a paper known only from an export: no PubMed integrity data). With
+ * `pubmed: true` PubMed's side arrives: a Paper built from the fields of that real esummary (its publication
+ * types and its references, "Retraction in" and "Expression of concern in"), stored as a re-fetch from PubMed
+ * would store it (tests/integrity-support.ts).
  */
-function bringInWakefield(db: string, opts: { pubmed: boolean; at: string }): void {
+async function bringInWakefield(eutils: FakeEutils, db: string, opts: { pubmed: boolean; at: string }): Promise<void> {
+  const r = wakefieldEsummary();
+  if (!opts.pubmed) {
+    const csv = path.join(path.dirname(db), 'wakefield.csv');
+    const doi = r.articleids.find((a) => a.idtype === 'doi')!.value;
+    fs.writeFileSync(csv, `PMID,DOI,Title\n${r.uid},${doi},"${r.title}"\n`);
+    const imported = await cli(eutils, db, ['import', csv], { at: opts.at.replace('T', ' ').slice(0, 19) });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(query<{ raw_format: string }>(db, 'SELECT raw_format FROM papers WHERE pmid = ?', WAKEFIELD_PMID)[0]!.raw_format).toBe('csv');
+    return;
+  }
   const lib = openLibrary(db);
   try {
-    storePapers(lib, [paperFromEsummary(wakefieldEsummary(), opts)], opts.at);
+    storePapers(lib, [paperFromEsummary(r, opts)], opts.at);
   } finally {
     lib.close();
   }
@@ -46,7 +57,7 @@ describe('done means: the Wakefield paper, a tag, a night\'s search, the next re
     const run = (args: string[], at: string) => cli(eutils, db, args, { at, env });
 
     expect((await run(['claims'], '2026-12-01 07:00:00')).code).toBe(0);
-    bringInWakefield(db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
+    await bringInWakefield(eutils, db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
     const tag = await run(['tag', String(WAKEFIELD_PMID), 'C7', 'supports', '--reviewer', 'ann'], '2026-12-01 09:00:00');
     expect(tag.stderr).toBe('');
     // The lab's report (a report of one claim keeps no snapshot): the next one says what changed since.
@@ -83,7 +94,7 @@ describe('done means: the Wakefield paper, a tag, a night\'s search, the next re
     expect(c7Before.grade).not.toBe('untested');
 
     // PubMed's side of the paper arrives (its types and esummary references): the sources now disagree about 2004.
-    bringInWakefield(db, { pubmed: true, at: '2026-12-03T03:00:00.000Z' });
+    await bringInWakefield(eutils, db, { pubmed: true, at: '2026-12-03T03:00:00.000Z' });
     const disagreement = 'sources disagree about notice 10.1016/s0140-6736(04)15715-2: Crossref/Retraction Watch calls it a correction; PubMed calls it a retraction';
     const show = await run(['show', String(WAKEFIELD_PMID)], '2026-12-03 08:00:00');
     expect(show.stdout).toContain('Integrity: RETRACTED (not counted as evidence)');
@@ -124,7 +135,7 @@ describe('integrity import and check on the command line', () => {
     const { eutils } = await servers();
     const db = newDb();
     await cli(eutils, db, ['claims'], { at: '2026-12-01 07:00:00' });
-    bringInWakefield(db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
+    await bringInWakefield(eutils, db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
     const file = path.join(path.dirname(db), name);
     const rad = fs.readFileSync(path.join(INTEGRITY, 'retraction_watch', 'radRetraction_RAD.csv'), 'utf8');
     if (content === 'truncated') fs.writeFileSync(file, rad.slice(0, rad.indexOf('Hainan') + 5));
@@ -143,7 +154,7 @@ describe('integrity import and check on the command line', () => {
     const db = newDb();
     const env = { CLAIMWATCH_CROSSREF_URL: crossref.url };
     await cli(eutils, db, ['claims'], { at: '2026-12-01 07:00:00' });
-    bringInWakefield(db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
+    await bringInWakefield(eutils, db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
     crossref.fault({ kind: '429', retryAfter: '1' });
     crossref.fault({ kind: '504' });
     const r = await cli(eutils, db, ['integrity', 'check', '--all', '--json'], { at: '2026-12-02 08:00:00', env });
@@ -163,7 +174,7 @@ describe('integrity import and check on the command line', () => {
     const db = newDb();
     const env = { CLAIMWATCH_CROSSREF_URL: crossref.url };
     await cli(eutils, db, ['claims'], { at: '2026-12-01 07:00:00' });
-    bringInWakefield(db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
+    await bringInWakefield(eutils, db, { pubmed: false, at: '2026-12-01T08:00:00.000Z' });
     const r = await cli(eutils, db, ['integrity', 'check'], { at: '2026-12-02 08:00:00', env });
     expect(r.code).toBe(0);
     expect(crossref.requests).toEqual([]);

@@ -28,7 +28,8 @@ describe('claimwatch triage through a pipe', () => {
   it('tags, notes, dismisses, skips and undoes, saving each action with its history', () => {
     const [p1, p2, p3, p4] = inbox as [number, number, number, number];
     const script = ['C7 s', 'n MDMA impaired extinction', 'C3 q', 'C3 c', 'u', 'next', 'd not relevant', 'k', 'u', 'k', 'bogus', 'C9 contradicts', 'q'];
-    const r = runCli(['triage', '--limit', '4'], { db, input: `${script.join('\n')}\n` });
+    // Newest first: this test is about the pipe's actions, not the ranking (tests/e2e/screening.test.ts).
+    const r = runCli(['triage', '--limit', '4', '--order', 'newest'], { db, input: `${script.join('\n')}\n` });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^1 of 4 {2}PMID \d+/m);
     expect(r.stdout).toMatch(/^Claims \(suggested first; press the number\):$/m);

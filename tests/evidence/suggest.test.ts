@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/evidence/claims.js';
 import type { Paper } from '../../src/evidence/paper.js';
-import { stemWord, suggestClaims } from '../../src/evidence/suggest.js';
+import { stemWord, suggestClaims, suggestionScore, withLearned } from '../../src/evidence/suggest.js';
 import { createXmlParser } from '../../src/pubmed/xml.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -79,5 +79,27 @@ describe('suggestClaims scoring rules', () => {
     expect(stemWord('signalling')).toBe(stemWord('signaling'));
     expect(stemWord('conditioned')).toBe(stemWord('conditioning'));
     expect(stemWord('hippocampus')).toBe('hippocampus');
+  });
+});
+
+describe('withLearned: learned suggestions for claims with tags, keywords for the others', () => {
+  const claim = (id: string): Claim => ({ id, slug: `s-${id}`, statement: '', keywords: [], dependsOn: [], retiredAt: null });
+  const claims = ['C1', 'C2', 'C3', 'C4'].map(claim);
+  const kw = (id: string, score: number, matched: string[]): { claim: Claim; score: number; matched: string[] } => ({ claim: claim(id), score, matched });
+
+  it('orders learned claims by probability, drops a tagged claim the learning does not back, and keeps the cold start for untagged ones', () => {
+    const keyword = [kw('C2', 6, ['fear extinction']), kw('C3', 4, ['amygdala']), kw('C4', 2, ['bdnf'])];
+    const learned = new Map([['C1', 0.9], ['C3', 0.7], ['C2', 0.2]]);
+    const out = withLearned(keyword, learned, claims);
+    expect(out.map((s) => [s.claim.id, s.learned])).toEqual([['C1', 0.9], ['C3', 0.7], ['C4', null]]);
+    // A learned claim keeps the words its keywords matched, for the card's "matched: ..." hint.
+    expect(out[1]!.matched).toEqual(['amygdala']);
+    expect(suggestionScore(out[0]!)).toBe(0.9);
+    expect(suggestionScore(out[2]!)).toBeCloseTo(2 / 7, 12);
+  });
+
+  it('is the keyword suggestion unchanged when no claim has tags', () => {
+    const keyword = [kw('C2', 6, ['fear extinction'])];
+    expect(withLearned(keyword, new Map(), claims)).toEqual([{ ...keyword[0], learned: null }]);
   });
 });

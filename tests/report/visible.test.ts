@@ -7,6 +7,7 @@ import { jsonText, visibleData, visibleText } from '../../src/report/visible.js'
 import { renderHistory, renderPaper, renderPaperList } from '../../src/report/views.js';
 import { paperLine } from '../../src/report/search-views.js';
 import { renderTriageCard } from '../../src/report/triage-views.js';
+import { coldEstimate } from '../../src/screening/screening.js';
 import { fixture } from '../helpers.js';
 
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -105,6 +106,7 @@ describe('renderers with colour on', () => {
     const p = hostilePaper();
     const card = renderTriageCard({
       paper: p, position: 1, total: 1, reviewer: 'tester', numbering: [], suggestions: [],
+      remaining: 0, order: 'newest', score: null, estimate: coldEstimate(0, 0, 1),
     }, ANSI, { width: 80, rows: 24 });
     expect(card.replace(SGR, '')).not.toMatch(RAW_CONTROL);
     expect(card.replace(SGR, '')).toContain('\u241b[2J');

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import { migrate, needsMigration, openDatabase } from '../../src/store/db.js';
+import { PaperStore } from '../../src/store/papers.js';
+import { createXmlParser } from '../../src/pubmed/xml.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openLibrary } from '../../src/app/store.js';
-import { fileHash, tempDir } from '../helpers.js';
+import { fileHash, fixture, tempDir } from '../helpers.js';
 import path from 'node:path';
 
 const EXPECTED: Record<string, string[]> = {
@@ -16,7 +19,7 @@ const EXPECTED: Record<string, string[]> = {
   tags: ['pmid', 'claim_id', 'reviewer', 'stance', 'note', 'created_at', 'updated_at'],
   dismissals: ['pmid', 'reviewer', 'reason', 'at'],
   history: ['id', 'uid', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note'],
-  imports: ['id', 'file', 'format', 'at', 'added', 'updated', 'unchanged', 'deleted'],
+  imports: ['id', 'file', 'format', 'at', 'added', 'updated', 'unchanged', 'deleted', 'skipped'],
   queries: ['name', 'term', 'description', 'created_at', 'removed_at', 'last_success_at', 'watermark'],
   runs: ['id', 'kind', 'started_at', 'finished_at', 'status', 'error', 'summary'],
   run_searches: ['run_id', 'query', 'status', 'mindate', 'maxdate', 'found', 'new', 'updated', 'known', 'error'],
@@ -81,6 +84,66 @@ describe('migrations', () => {
     db.prepare("INSERT INTO history (at, actor, action) VALUES ('2026-11-27T00:00:00.000Z', 'bob', 'tag')").run();
     expect(db.prepare("SELECT uid FROM history WHERE actor = 'bob'").pluck().get()).toMatch(/^[0-9a-f]{32}$/);
     db.close();
+  });
+
+  it('0008_import_formats rebuilds papers keeping every paper, tag, dismissal, source, override and event, and the references to it', () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = openDatabase(file);
+    migrate(old, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '0008_import_formats')));
+    const parser = createXmlParser();
+    const xml = fs.readFileSync(fixture('efetch/retractobot__pubmed_retracted_publication.xml'), 'utf8');
+    const store = new PaperStore(old);
+    const at = '2026-11-27T08:00:00.000Z';
+    for (const item of [...parser.push(xml), ...parser.end()]) if (item.kind === 'paper') store.upsert(item.paper, at, 'test');
+    old.prepare("INSERT INTO claims (id, slug, statement, position, created_at) VALUES ('C7', 'extinction-enhanced', 's', 7, ?)").run(at);
+    old.prepare("INSERT INTO tags (pmid, claim_id, reviewer, stance, created_at, updated_at) VALUES (10066780, 'C7', 'ann', 'supports', ?, ?)").run(at, at);
+    old.prepare("INSERT INTO dismissals (pmid, reviewer, at) VALUES (10066780, 'bob', ?)").run(at);
+    old.prepare("INSERT INTO paper_sources (source, pmid, first_seen_at, last_seen_at) VALUES ('fetch', 10066780, ?, ?)").run(at, at);
+    old.prepare("INSERT INTO kind_overrides (pmid, kind, actor, at) VALUES (10066780, 'rodent', 'ann', ?)").run(at);
+    old.prepare("INSERT INTO history (at, actor, action, pmid, claim_id) VALUES (?, 'ann', 'tag', 10066780, 'C7')").run(at);
+    const dump = (db: typeof old) => ({
+      papers: db.prepare('SELECT * FROM papers ORDER BY pmid').all(),
+      tags: db.prepare('SELECT * FROM tags').all(),
+      dismissals: db.prepare('SELECT * FROM dismissals').all(),
+      sources: db.prepare('SELECT * FROM paper_sources').all(),
+      overrides: db.prepare('SELECT * FROM kind_overrides').all(),
+      history: db.prepare('SELECT * FROM history ORDER BY id').all(),
+    });
+    const before = dump(old);
+    expect(before.papers.length).toBeGreaterThan(0);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(migrate(db)).toContain('0008_import_formats');
+    expect(dump(db)).toEqual(before);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The other tables still reference papers, and the keys are enforced again.
+    expect(() => db.prepare("INSERT INTO tags (pmid, claim_id, reviewer, stance, created_at, updated_at) VALUES (1, 'C7', 'ann', 'supports', 'x', 'x')").run())
+      .toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare('DELETE FROM papers WHERE pmid = 10066780').run()).toThrow(/FOREIGN KEY/);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'papers' AND sql IS NOT NULL ORDER BY name").pluck().all();
+    expect(indexes).toEqual(['papers_doi', 'papers_entrez_date']);
+    // The new formats are allowed, and nothing else is.
+    const row = db.prepare('SELECT * FROM papers LIMIT 1').get() as Record<string, unknown>;
+    const insert = (pmid: number, format: string) => db.prepare(`INSERT INTO papers (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map(() => '?').join(', ')})`)
+      .run(...Object.values({ ...row, pmid, raw_format: format }));
+    expect(() => insert(1, 'csv')).not.toThrow();
+    expect(() => insert(2, 'ris')).not.toThrow();
+    expect(() => insert(3, 'bibtex')).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('rolls back a step run with foreign keys off that would break a reference, and turns the keys back on', () => {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    db.prepare("INSERT INTO claims (id, slug, statement, position, created_at) VALUES ('C1', 'c', 's', 1, 'x')").run();
+    const broken = { name: '9999_breaks_keys', foreignKeysOff: true, sql: "INSERT INTO kind_overrides (pmid, kind, actor, at) VALUES (42, 'rodent', 'ann', 'x');" };
+    expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow(/9999_breaks_keys would leave 1 row\(s\) of kind_overrides referencing no papers/);
+    expect(db.prepare('SELECT count(*) FROM kind_overrides').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT name FROM migrations WHERE name = '9999_breaks_keys'").get()).toBeUndefined();
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
   it('changes nothing when run a second time', () => {

@@ -22,7 +22,26 @@ describe('shouldReplace', () => {
     expect(shouldReplace({ ...stored, rawFormat: 'medline' }, { dateRevised: '2020-01-01', rawFormat: 'pubmed-xml', hash: 'b' })).toBe(true);
   });
   it('treats a missing revision as the oldest', () => expect(shouldReplace({ ...stored, dateRevised: null }, { dateRevised: '1990-01-01', rawFormat: 'pubmed-xml', hash: 'b' })).toBe(true));
-  it('restores a deleted paper re-imported unchanged', () => expect(shouldReplace({ ...stored, deleted: true }, { dateRevised: '2020-01-01', rawFormat: 'pubmed-xml', hash: 'a' })).toBe(true));
+  it('restores a deleted paper re-imported unchanged', () => expect(shouldReplace({ ...stored, deleted: true }, { dateRevised: '2020-01-01', rawFormat: 'pubmed-xml', hash: 'a' })).toBe(true));  it('never lets a CSV or RIS record replace one of PubMed\'s, deleted or not, whatever its revision', () => {
+    for (const rawFormat of ['csv', 'ris'] as const) {
+      for (const base of [stored, { ...stored, rawFormat: 'medline' as const }, { ...stored, deleted: true }, { ...stored, dateRevised: null }]) {
+        expect(shouldReplace(base, { dateRevised: null, rawFormat, hash: 'b' })).toBe(false);
+        expect(shouldReplace(base, { dateRevised: '2099-01-01', rawFormat, hash: 'b' })).toBe(false);
+      }
+    }
+  });
+  it('always lets PubMed\'s record replace a CSV or RIS one, even of an old revision', () => {
+    for (const rawFormat of ['csv', 'ris'] as const) {
+      for (const incoming of ['pubmed-xml', 'medline'] as const) {
+        expect(shouldReplace({ dateRevised: null, rawFormat, hash: 'a', deleted: false }, { dateRevised: '1990-01-01', rawFormat: incoming, hash: 'b' })).toBe(true);
+      }
+    }
+  });
+  it('takes the incoming copy between two exports, unless it is the same', () => {
+    const csv = { dateRevised: null, rawFormat: 'csv' as const, hash: 'a', deleted: false };
+    expect(shouldReplace(csv, { dateRevised: null, rawFormat: 'ris', hash: 'b' })).toBe(true);
+    expect(shouldReplace(csv, { dateRevised: null, rawFormat: 'csv', hash: 'a' })).toBe(false);
+  });
 });
 
 describe('PaperStore', () => {

@@ -22,9 +22,13 @@ async function parseThreads(v: string | undefined): Promise<ImportThreads> {
 export async function importCommand(
   ctx: Context,
   files: string[],
-  opts: { json?: boolean; threads?: string },
+  opts: { json?: boolean; threads?: string; labels?: boolean; reviewer?: string },
 ): Promise<{ summary: ImportSummary; exitCode: number }> {
-  const threads = await parseThreads(opts.threads);
+  if (opts.reviewer !== undefined && !opts.labels) {
+    throw new UsageError('--reviewer names whom the decisions of --labels are recorded for: add --labels, or leave --reviewer out');
+  }
+  const labels = opts.labels ? { reviewer: ctx.reviewer(opts.reviewer) } : null;
+  const threads = { ...(await parseThreads(opts.threads)), labels };
   // Progress goes to stderr, and only when a person is watching.
   const progress = ctx.io.stderrIsTTY
     ? (file: string, n: number): void => ctx.io.progress(`importing ${file}: ${n.toLocaleString('en')} records`)

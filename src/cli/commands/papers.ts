@@ -1,5 +1,8 @@
-import { findPapers, paperHistory, showPaper, type PaperView } from '../../app/library.js';
+import { findPapers, paperHistory, rankedInbox, showPaper, type PaperView, type RankedInbox } from '../../app/library.js';
 import { parseStatusFilter } from '../../app/integrity.js';
+import { parseOrder } from '../../app/screening.js';
+import { estimateText } from '../../report/triage-views.js';
+import { visibleText } from '../../report/visible.js';
 import { parsePmid } from '../../evidence/claims.js';
 import type { PaperFilter } from '../../store/library.js';
 import type { HistoryEntry } from '../../store/history.js';
@@ -27,13 +30,21 @@ export async function showCommand(ctx: Context, pmidArg: string, opts: { json?: 
   return paper;
 }
 
-/** `claimwatch inbox`: papers neither tagged nor dismissed, newest first. */
-export async function inboxCommand(ctx: Context, opts: { json?: boolean; limit?: string }): Promise<PaperView[]> {
+/** `claimwatch inbox`: papers neither tagged nor dismissed, most likely to matter first (or newest first), with the stopping advice. */
+export async function inboxCommand(ctx: Context, opts: { json?: boolean; limit?: string; order?: string }): Promise<RankedInbox> {
   const limit = parseLimit(opts.limit);
-  const papers = await withLibrary(ctx, (db) => findPapers(db, { filter: 'inbox', limit }));
-  if (opts.json) printJson(ctx.io, papers);
-  else ctx.io.stdout(renderPaperList(papers, ctx.colour, 'The inbox is empty: every paper is tagged or dismissed.'));
-  return papers;
+  const order = parseOrder(opts.order);
+  const inbox = await withLibrary(ctx, (db) => rankedInbox(db, { order, limit }));
+  if (opts.json) {
+    printJson(ctx.io, inbox.papers);
+    return inbox;
+  }
+  ctx.io.stdout(renderPaperList(inbox.papers, ctx.colour, 'The inbox is empty: every paper is tagged or dismissed.'));
+  if (inbox.estimate) {
+    const how = inbox.order === 'ranked' ? 'Most likely to matter first (ranked by the decisions so far)' : 'Newest first (the ranking starts after one tag and one dismissal)';
+    ctx.io.stdout(visibleText(`${how}. Screening: ${estimateText(inbox.estimate)}`));
+  }
+  return inbox;
 }
 
 /** `claimwatch papers [--tagged | --untagged | --dismissed] [--claim ID]`. */

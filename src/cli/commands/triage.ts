@@ -2,8 +2,10 @@ import readline from 'node:readline';
 import {
   interpretKey, keysOf, parseLine, parseSinceDate, triageQueue, TriageSession, type KeyMode, type TriageSummary,
 } from '../../app/triage.js';
+import { parseOrder } from '../../app/screening.js';
 import {
-  renderTriageCard, renderTriageEvent, renderTriageHelp, renderTriagePrompt, renderTriageSummary,
+  porcelainCard, porcelainLine, porcelainSummary, renderTriageCard, renderTriageEvent, renderTriageHelp, renderTriagePrompt,
+  renderTriageSummary,
 } from '../../report/triage-views.js';
 import { visibleText } from '../../report/visible.js';
 import { withLibrary, type Context } from '../context.js';
@@ -16,6 +18,10 @@ export interface TriageCommandOptions {
   limit?: string;
   reviewer?: string;
   blind?: boolean;
+  /** 'ranked' (default) or 'newest'. */
+  order?: string;
+  /** One JSON object per line on stdout, one action line read before each next card. */
+  porcelain?: boolean;
 }
 
 /** Where keys or lines come from: the process's stdin unless a test passes another stream. */
@@ -26,22 +32,61 @@ export async function triageCommand(ctx: Context, opts: TriageCommandOptions, in
   // Bad flags are refused before the library is opened.
   const limit = parseLimit(opts.limit);
   const since = opts.since !== undefined ? parseSinceDate(opts.since) : undefined;
+  const order = parseOrder(opts.order);
   const reviewer = ctx.reviewer(opts.reviewer);
   return withLibrary(ctx, async (db) => {
-    const queue = triageQueue(db, { reviewer, query: opts.query, since, limit });
-    const session = new TriageSession(db, queue, reviewer, ctx.io.now);
+    // The whole inbox is the queue: in ranked order --limit caps the papers shown, not the newest ones taken.
+    const queue = triageQueue(db, { reviewer, query: opts.query, since, limit: order === 'newest' ? limit : undefined });
+    const blind = opts.blind ?? false;
+    const session = new TriageSession(db, queue, reviewer, ctx.io.now, { order, limit, blind });
+    if (opts.porcelain) {
+      if (queue.length > 0) await runPorcelain(ctx, session, input);
+      const summary = session.summary();
+      ctx.io.stdout(porcelainLine(porcelainSummary(summary)));
+      return summary;
+    }
     if (queue.length === 0) {
       const scope = [opts.query ? ` found by ${opts.query}` : '', since ? ` since ${since}` : ''].join('');
       ctx.io.stdout(`Nothing to triage: you have tagged or dismissed every paper${scope}.`);
       return session.summary();
     }
     const interactive = Boolean(input.isTTY) && typeof input.setRawMode === 'function' && ctx.io.isTTY;
-    if (interactive) await runKeys(ctx, session, opts.blind ?? false, input);
-    else await runLines(ctx, session, opts.blind ?? false, input);
+    if (interactive) await runKeys(ctx, session, blind, input);
+    else await runLines(ctx, session, blind, input);
     const summary = session.summary();
     ctx.io.stdout(renderTriageSummary(summary, ctx.colour));
     return summary;
   });
+}
+
+/**
+ * Porcelain: one JSON object per line on stdout, nothing else. The first card, then for every action line
+ * (blank lines and comments excepted) exactly one object: the card that is current after it, or the summary
+ * once the session is over. A line that cannot be read is refused in the card's `event` (and on stderr).
+ */
+async function runPorcelain(ctx: Context, session: TriageSession, input: Input): Promise<void> {
+  const emit = (v: unknown): void => ctx.io.stdout(porcelainLine(v));
+  if (session.done) return;
+  emit(porcelainCard(session.card(), null));
+  const rl = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
+  let lineNo = 0;
+  try {
+    for await (const line of rl) {
+      lineNo += 1;
+      const r = parseLine(line, session.card().numbering.map((k) => k.id), session.claims());
+      if (r.error) {
+        ctx.io.stderr(`warning: line ${lineNo}: ${visibleText(r.error)} (ignored)`);
+        emit(porcelainCard(session.card(), { kind: 'refused', reason: `line ${lineNo}: ${r.error}` }));
+        continue;
+      }
+      if (!r.action) continue;
+      const event = session.apply(r.action);
+      if (session.done) break;
+      emit(porcelainCard(session.card(), event));
+    }
+  } finally {
+    rl.close();
+  }
 }
 
 /** Pipe mode: prints each card, reads one action per line (see parseLine), stops at `q`, the end of the queue or of the input. */
