@@ -13,7 +13,7 @@ import { paperChanges, isAlert, type PaperChange } from '../evidence/changes.js'
 import { searchWindow, type SearchWindow } from '../evidence/search-window.js';
 import { isPubmedFormat, shortAuthorName, type Paper } from '../evidence/paper.js';
 import { recordSearchManifest, type FetchTrace } from './manifests.js';
-import type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
+import type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary, IntegrityCheckOutcome } from '../evidence/views.js';
 export type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
 
 /** Where E-utilities lives unless CLAIMWATCH_EUTILS_URL says otherwise. */
@@ -85,6 +85,8 @@ export interface SearchOptions {
   today: string;
   now: () => string;
   onProgress?: (p: SearchProgress) => void;
+  /** Checks the tagged papers' integrity after the PubMed part (app/integrity.ts); none in a dry run. */
+  integrity?: (db: Db) => Promise<IntegrityCheckOutcome>;
 }
 
 /** Reads the PMIDs of the shipped reading list. */
@@ -318,8 +320,10 @@ export async function runSearch(db: Db, dbPath: string, client: EutilsClient, op
       if (!isUnreachable(e)) throw e;
       summary.error = errorText(e);
     }
+    // After the PubMed part, whatever became of it: a Crossref failure is reported in its own outcome.
+    if (!opts.dryRun && opts.integrity) summary.integrity = await opts.integrity(db);
     summary.ok = summary.error === null && summary.searches.every((s) => s.ok) &&
-      (summary.readingList?.ok ?? true) && (summary.refresh?.ok ?? true);
+      (summary.readingList?.ok ?? true) && (summary.refresh?.ok ?? true) && (summary.integrity?.ok ?? true);
     if (summary.refresh) {
       summary.alerts = summary.refresh.changes.filter((c) => c.kinds.some((k) => k !== 'revised'));
     }
@@ -327,7 +331,7 @@ export async function runSearch(db: Db, dbPath: string, client: EutilsClient, op
     summary.retries = client.stats.retries;
     summary.finishedAt = opts.now();
     if (runId !== null) {
-      const firstError = summary.error ?? summary.searches.find((s) => !s.ok)?.error ?? summary.readingList?.error ?? summary.refresh?.error ?? null;
+      const firstError = summary.error ?? summary.searches.find((s) => !s.ok)?.error ?? summary.readingList?.error ?? summary.refresh?.error ?? summary.integrity?.error ?? null;
       finishRun(db, runId, summary.finishedAt, summary.ok ? 'ok' : 'failed', firstError, summary);
     }
     return summary;

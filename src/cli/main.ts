@@ -9,6 +9,7 @@ import { registerExchange } from './register-exchange.js';
 import { registerExport } from './register-export.js';
 import { registerClassify } from './register-classify.js';
 import { registerPrisma } from './register-prisma.js';
+import { registerIntegrity } from './register-integrity.js';
 
 const VERSION = '0.1.0';
 
@@ -213,6 +214,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerExport(program, run);
   registerClassify(program, run);
   registerPrisma(program, run);
+  registerIntegrity(program, run);
 
   program
     .command('history')
@@ -235,6 +237,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .option('--dismissed', 'only dismissed papers')
     .option('--claim <claim>', 'only papers tagged for this claim')
     .option('--limit <n>', 'show at most n papers')
+    .option('--status <status>', 'only papers retracted (or withdrawn, removed), under an expression of concern, or corrected: retracted | concern | corrected')
     .addOption(json())
     .action((o) => run(async (ctx) => (await import('./commands/papers.js')).papersCommand(ctx, o)));
   program

@@ -32,6 +32,11 @@ const EXPECTED: Record<string, string[]> = {
     'run_id', 'query', 'at', 'term', 'datetype', 'mindate', 'maxdate', 'sort', 'reported_count', 'pmids', 'pmids_sha256',
     'slices', 'fetched', 'retried', 'missing', 'requests', 'http_retries', 'status', 'error',
   ],
+  integrity_events: [
+    'id', 'pmid', 'status', 'source', 'notice_doi', 'notice_pmid', 'notice_date', 'nature', 'reason', 'record_id', 'event_key', 'learned_at',
+  ],
+  integrity_status: ['pmid', 'status', 'excluded', 'concern', 'corrected', 'state', 'updated_at'],
+  integrity_checks: ['pmid', 'source', 'checked_at', 'outcome'],
 };
 
 describe('migrations', () => {
