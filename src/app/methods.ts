@@ -4,6 +4,7 @@ import { allQueries, doubleScreenedCount, importCount, reviewerDecisions, search
 import { listReasons } from '../store/reasons.js';
 import { agreementFromLibrary, conflictsFromLibrary } from './team.js';
 import { prismaFromLibrary } from './prisma.js';
+import { screeningUse } from './screening.js';
 import type { MethodsFacts, MethodsSearch } from '../evidence/methods.js';
 export type { MethodsFacts } from '../evidence/methods.js';
 
@@ -48,5 +49,6 @@ export function methodsFromLibrary(db: Db, opts: { since: string | null; sinceDa
     imports: importCount(db),
     flow, reviewers, doubleScreened: doubleScreenedCount(db), conflicts: conflictsFromLibrary(db, {}).length, agreement,
     reasons: listReasons(db).map((r) => ({ code: r.code, label: r.label })),
+    screening: screeningUse(db),
   };
 }

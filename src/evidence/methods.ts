@@ -43,4 +43,17 @@ export interface MethodsFacts {
   conflicts: number;
   agreement: Agreement[];
   reasons: { code: string; label: string }[];
+  /** How triage ordered the screening, as recorded with each decision; null when no decision was made in ranked order. */
+  screening: ScreeningUse | null;
+}
+
+/** What triage recorded of its ranked order and stopping advice (settings key 'screening'). */
+export interface ScreeningUse {
+  /** Decisions (tags and dismissals) made in triage while it followed the ranking, and their first and last days. */
+  rankedDecisions: number;
+  firstRanked: string;
+  lastRanked: string;
+  /** When the stopping test first advised stopping, and how many papers had been screened then; null if it never did. */
+  stopAdvisedAt: string | null;
+  screenedAtStop: number | null;
 }

@@ -66,6 +66,16 @@ export function renderMethods(facts: MethodsFacts): string {
       'A record bearing on one of the review\'s claims was tagged as supporting, qualifying or contradicting it; any other was excluded, with one of ' +
       `${plural(f.reasons.length, 'standard reason')} (${f.reasons.map((r) => r.label).join(', ')}) or in the reviewer's own words. A record tagged by any reviewer went forward.`,
     );
+    const su = f.screening;
+    if (su) {
+      scr.push(
+        `For ${plural(su.rankedDecisions, 'screening decision')} (${su.firstRanked === su.lastRanked ? su.firstRanked : `${su.firstRanked} to ${su.lastRanked}`}), claimwatch triage put the records most likely to matter first: ` +
+        'a naive Bayes ranking of TF-IDF title, abstract and keyword terms, MeSH headings and publication types, trained on the reviewers\' decisions and retrained after each one. ' +
+        (su.stopAdvisedAt
+          ? `Its stopping rule (the hypergeometric test of Callaghan and Müller-Hansen 2020 for 95 % recall at 95 % confidence, on a random sample of the records left once the ranking ran dry) first advised stopping on ${su.stopAdvisedAt}, after ${plural(su.screenedAtStop ?? 0, 'record')} had been screened.`
+          : 'Its stopping rule (the hypergeometric test of Callaghan and Müller-Hansen 2020 for 95 % recall at 95 % confidence) had not advised stopping.'),
+      );
+    }
     if (f.doubleScreened) scr.push(`${plural(f.doubleScreened, 'record was', 'records were')} screened by two or more reviewers.`);
     for (const a of f.agreement) {
       const k = a.overall;

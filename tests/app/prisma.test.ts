@@ -8,6 +8,9 @@ import { prismaFromLibrary } from '../../src/app/prisma.js';
 import { resolveReason } from '../../src/app/reasons.js';
 import { methodsFromLibrary } from '../../src/app/methods.js';
 import { renderMethods } from '../../src/report/methods-markdown.js';
+import { triageQueue, TriageSession } from '../../src/app/triage.js';
+import { recordRankedDecision } from '../../src/app/screening.js';
+import type { Estimate } from '../../src/screening/screening.js';
 import type { Db } from '../../src/store/db.js';
 import { fixture, FIXTURES } from '../helpers.js';
 
@@ -116,5 +119,45 @@ describe('prisma on fixture libraries', () => {
     expect(one).toContain('by 1 reviewer (ann: 1 tagged to a claim, 0 excluded, 0 of them with a standard reason)');
     // One reviewer: no pair to compare, so no agreement sentence.
     expect(one).not.toMatch(/Agreement between/);
+  });
+
+  it('methods says how triage ordered the screening only once decisions were made in ranked order, with their count', async () => {
+    const db = await library();
+    const [first, second] = pmids(db);
+    // Made outside triage: the ranking can start from them, but they are not ranked decisions.
+    tagPaper(db, { pmid: first!, claim: 'C7', stance: 'supports', reviewer: 'ann', at: T0 });
+    dismissPaper(db, { pmid: second!, reviewer: 'ann', at: T0 });
+    expect(renderMethods(methodsFromLibrary(db, { since: null, now: T0 }))).not.toMatch(/claimwatch triage put the records/);
+    let clock = 0;
+    const at = (): string => `2026-11-0${2 + Math.floor(clock++ / 3)}T09:00:00.000Z`;
+    const s = new TriageSession(db, triageQueue(db, { reviewer: 'ann' }), 'ann', at, { order: 'ranked' });
+    s.apply({ type: 'dismiss' });
+    s.apply({ type: 'dismiss', reason: '5' });
+    s.apply({ type: 'tag', claim: 'C4', stance: 'qualifies' });
+    s.apply({ type: 'next' });
+    s.apply({ type: 'skip' });
+    const facts = methodsFromLibrary(db, { since: null, now: T0 });
+    expect(facts.screening).toMatchObject({ rankedDecisions: 3, firstRanked: '2026-11-02', stopAdvisedAt: null });
+    const text = renderMethods(facts);
+    expect(text).toMatch(/For 3 screening decisions \(2026-11-02 to 2026-11-0\d\), claimwatch triage put the records most likely to matter first/);
+    expect(text).toContain('had not advised stopping');
+    // In newest-first order nothing more is recorded.
+    const newest = new TriageSession(db, triageQueue(db, { reviewer: 'ann' }), 'ann', at, { order: 'newest' });
+    newest.apply({ type: 'dismiss' });
+    expect(methodsFromLibrary(db, { since: null, now: T0 }).screening?.rankedDecisions).toBe(3);
+  });
+
+  it('methods names the day the stopping rule first advised stopping and how many records were screened then', async () => {
+    const db = await library([fixture('efetch/biopython__pubmed1.xml')]);
+    const est = (screened: number, stop: boolean): Estimate => ({
+      phase: 'sampling', screened, unscreened: 100 - screened, found: 5, unread: 0, method: 'random-sample', upper: 0, recall: 1, sample: null, p: 0.04, stop,
+    } as Estimate);
+    tagPaper(db, { pmid: pmids(db)[0]!, claim: 'C7', stance: 'supports', reviewer: 'ann', at: T0 });
+    recordRankedDecision(db, '2026-11-03T10:00:00.000Z', est(40, false));
+    recordRankedDecision(db, '2026-11-04T10:00:00.000Z', est(41, true));
+    recordRankedDecision(db, '2026-11-05T10:00:00.000Z', est(42, true));
+    const text = renderMethods(methodsFromLibrary(db, { since: null, now: T0 }));
+    expect(text).toMatch(/For 3 screening decisions \(2026-11-03 to 2026-11-05\)/);
+    expect(text).toContain('first advised stopping on 2026-11-04, after 41 records had been screened.');
   });
 });
