@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
+import { IntegrityStore } from './integrity.js';
 import { isPubmedFormat, type Author, type Paper, type PaperLink, type RawFormat } from '../evidence/paper.js';
 
 /** What storing one incoming record did. */
@@ -156,8 +157,12 @@ export class PaperStore {
   private readonly updateStmt;
   private readonly deleteStmt;
   private readonly historyStmt;
+  /** null on a library not yet migrated to 0009_integrity (a migration test writing an older schema). */
+  private readonly integrity: IntegrityStore | null;
 
   constructor(private readonly db: Db) {
+    const hasIntegrity = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_events'").get() !== undefined;
+    this.integrity = hasIntegrity ? new IntegrityStore(db) : null;
     this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM papers WHERE pmid = ?`);
     this.headStmt = db.prepare(
       'SELECT date_revised, raw_format, content_hash, deleted_at, retracted FROM papers WHERE pmid = ?',
@@ -193,10 +198,15 @@ export class PaperStore {
   /** Stores one record given as column values (see paperParams); returns what happened. */
   upsertRow(row: PaperParams, now: string, source: string): UpsertOutcome {
     const hash = row.content_hash;
+    // The retracted flag is what every source says together (store/integrity.ts), not PubMed's alone.
+    const integrity = (): PaperParams => (this.integrity ? {
+      ...row, retracted: this.integrity.reconcilePubmed(row.pmid, row.links, row.publication_types, row.retracted, now, source),
+    } : row);
     const head = this.headStmt.get(row.pmid) as
       | { date_revised: string | null; raw_format: RawFormat; content_hash: string; deleted_at: string | null; retracted: number }
       | undefined;
     if (!head) {
+      row = integrity();
       this.insertStmt.run(...PARAM_COLUMNS.map((c) => row[c]), now, now);
       return 'added';
     }
@@ -205,6 +215,7 @@ export class PaperStore {
       { dateRevised: row.date_revised, rawFormat: row.raw_format, hash },
     );
     if (!replace) return 'unchanged';
+    row = integrity();
     this.updateStmt.run(...SET_COLUMNS.map((c) => row[c]), now, row.pmid);
     if (head.retracted === 0 && row.retracted === 1) {
       this.historyStmt.run({ at: now, action: 'paper-retracted', pmid: row.pmid, old: 'false', new: 'true', note: source });
