@@ -127,16 +127,17 @@ function tagList(card: { paper: PaperView; reviewer: string }, blind: boolean): 
 }
 
 /**
- * Where the numbered exclusion reasons of issue 14 go: today `d` takes free text (the dismiss path's
- * reason); once the reasons list lands, pass it here and the reason field offers them by number.
+ * The numbered exclusion reasons (`claimwatch reasons`) under the dismissal's field: as in the terminal, a
+ * number pressed in the empty field dismisses with that reason; typed words are a reason of their own.
  */
-export function dismissReasonOptions(reasons: readonly string[] = []): string {
+export function dismissReasonList(reasons: readonly { number: number; code: string; label: string }[] = []): string {
   if (!reasons.length) return '';
-  return `<datalist id="dismiss-reasons">${reasons.map((r, i) => `<option value="${esc(r)}">${i + 1}</option>`).join('')}</datalist>`;
+  return `<ol class="reasons" aria-label="Exclusion reasons">${visibleData(reasons).map((r) =>
+    `<li data-reason="${esc(r.number)}"><kbd>${esc(r.number)}</kbd> ${esc(r.label)}</li>`).join('')}</ol>`;
 }
 
 /** The triage card: the same fields as the terminal's, buttons for every key, forms for a note and a reason. */
-export function renderCard(raw: TriageCard, o: { csrf: string; blind: boolean; keywords: readonly string[]; message?: string; reasons?: readonly string[] }): string {
+export function renderCard(raw: TriageCard, o: { csrf: string; blind: boolean; keywords: readonly string[]; message?: string; reasons?: readonly { number: number; code: string; label: string }[] }): string {
   const card = visibleData(raw);
   const p = card.paper;
   const numbering = card.numbering.map((c) => c.id);
@@ -186,7 +187,7 @@ ${tagList(card, o.blind)}
 <form method="post" action="/triage/act" class="line-form" id="note-form" data-verb="n">${csrfField(o.csrf)}<input type="hidden" name="pmid" value="${esc(p.pmid)}"><input type="hidden" name="verb" value="n">
 <label for="note-text">Note on your last tag of this paper</label> <input id="note-text" name="text" maxlength="2000"> <button type="submit">Save note</button></form>
 <form method="post" action="/triage/act" class="line-form" id="dismiss-form" data-verb="d">${csrfField(o.csrf)}<input type="hidden" name="pmid" value="${esc(p.pmid)}"><input type="hidden" name="verb" value="d">
-<label for="dismiss-reason">Why it bears on no claim (optional)</label> <input id="dismiss-reason" name="text" maxlength="2000"${o.reasons?.length ? ' list="dismiss-reasons"' : ''}>${dismissReasonOptions(o.reasons)} <button type="submit">Dismiss</button></form>
+<label for="dismiss-reason">${o.reasons?.length ? 'Reason: press its number, or type your own (Enter alone: none)' : 'Why it bears on no claim (optional)'}</label> <input id="dismiss-reason" name="text" maxlength="2000"> <button type="submit">Dismiss</button>${dismissReasonList(o.reasons)}</form>
 </div>
 </article>`;
 }
@@ -203,7 +204,7 @@ export function renderKeysHelp(): string {
 <dl>
 <dt>1-9</dt><dd>choose the claim with that number, then <kbd>s</kbd> supports, <kbd>q</kbd> qualifies, <kbd>c</kbd> contradicts (<kbd>Esc</kbd> cancels)</dd>
 <dt>n</dt><dd>a note on the last tag you made on this paper (type it, <kbd>Enter</kbd> saves)</dd>
-<dt>d</dt><dd>dismiss the paper (bears on no claim), with a reason if you type one; <kbd>Enter</kbd> dismisses</dd>
+<dt>d</dt><dd>dismiss the paper (bears on no claim): then a reason’s number, or your own words and <kbd>Enter</kbd>, or <kbd>Enter</kbd> alone for none</dd>
 <dt>k</dt><dd>skip it for now</dd>
 <dt>Enter, space, j</dt><dd>next paper</dd>
 <dt>u</dt><dd>undo the last tag, note, dismissal or skip</dd>

@@ -28,6 +28,7 @@ mark{background:#fff0a8;color:#1a1a1a}.retracted{color:#a01818}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 .filters{margin-bottom:1rem;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 pre.text{white-space:pre-wrap;background:#f7f7f7;padding:.8rem;border-radius:4px}
+.reasons{margin:.3rem 0;padding-left:1.2rem;list-style:none}.reasons kbd{font-weight:700;color:#0b4f8a;margin-right:.3rem}
 .help{border:1px solid #c9d2db;padding:.5rem 1rem;margin-top:1rem}dt{font-weight:700}
 `;
 
@@ -147,6 +148,11 @@ export const APP_JS = `
     var typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
     if (typing) {
       if (ev.key === 'Escape') { closeForms(); t.blur(); message('cancelled'); }
+      // As in the terminal: d then a reason's number dismisses with that reason.
+      if (t.id === 'dismiss-reason' && !t.value && /^[1-9]$/.test(ev.key) && root.querySelector('.reasons li[data-reason="' + ev.key + '"]')) {
+        ev.preventDefault();
+        send('d ' + ev.key);
+      }
       return;
     }
     if (t && t.tagName === 'BUTTON' && (ev.key === 'Enter' || ev.key === ' ')) return;

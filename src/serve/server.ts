@@ -7,6 +7,7 @@ import { LibraryScreening } from '../app/screening.js';
 import { dismissPaper, tagPaper, untagPaper } from '../app/tagging.js';
 import { findPapers, paperHistory, showPaper } from '../app/library.js';
 import { claimSummaries } from '../app/claims.js';
+import { reasonChoices } from '../app/reasons.js';
 import { agreementFromLibrary, conflictsFromLibrary, teamLog } from '../app/team.js';
 import { recentRuns } from '../app/queries.js';
 import { reportFromLibrary } from '../app/report.js';
@@ -314,7 +315,7 @@ export function createServeApp(o: ServeAppOptions): ServeApp {
     if (t.done) return { html: renderSummary(t.summary(), s.csrf, message), done: true, pmid: null };
     const card = t.card();
     const keywords = activeClaims().flatMap((k) => k.keywords);
-    return { html: renderCard(card, { csrf: s.csrf, blind: s.blind, keywords, message }), done: false, pmid: card.paper.pmid };
+    return { html: renderCard(card, { csrf: s.csrf, blind: s.blind, keywords, message, reasons: reasonChoices(db) }), done: false, pmid: card.paper.pmid };
   };
 
   app.get('/triage', (c) => {

@@ -62,6 +62,13 @@ async function triageTen(page: Page, reviewer: string, done: Done): Promise<void
   await keys(page, ['u']); // undo the last tag
   done.tags.delete(undone);
   await dismiss('animal study');
+  {
+    // d then a number: the standard reason of that number (5 is off-topic in data/reasons.json), at once.
+    const { pmid } = await cardOf(page);
+    await keys(page, ['d'], false);
+    await keys(page, ['5']);
+    done.dismissals.set(`${pmid} ${reviewer}`, 'off-topic');
+  }
   for (let i = 0; i < 4; i++) {
     await tag(1, i % 2 ? 'c' : 's');
     await next();

@@ -4,7 +4,7 @@ import { importFiles } from '../../src/app/import.js';
 import { openLibrary } from '../../src/app/store.js';
 import { tagPaper } from '../../src/app/tagging.js';
 import { triageQueue, TriageSession } from '../../src/app/triage.js';
-import { dismissReasonOptions, highlight, renderCard, renderLogin, renderSummary } from '../../src/report/web-pages.js';
+import { dismissReasonList, highlight, renderCard, renderLogin, renderSummary } from '../../src/report/web-pages.js';
 import { fixture, tempDir } from '../helpers.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
@@ -50,10 +50,10 @@ describe('the pages of serve', () => {
     expect(html.match(/name="csrf" value="TOKEN"/g)!.length).toBe(forms);
   });
 
-  it('offers numbered dismissal reasons once a list is given (issue 14), and none before', () => {
-    expect(dismissReasonOptions()).toBe('');
-    expect(dismissReasonOptions(['wrong population', 'not primary research'])).toBe(
-      '<datalist id="dismiss-reasons"><option value="wrong population">1</option><option value="not primary research">2</option></datalist>');
+  it('lists the numbered exclusion reasons under the dismissal field, escaped, and nothing when there are none', () => {
+    expect(dismissReasonList()).toBe('');
+    expect(dismissReasonList([{ number: 1, code: 'wrong-population', label: 'wrong population' }, { number: 2, code: 'x', label: '<b>x</b>' }])).toBe(
+      '<ol class="reasons" aria-label="Exclusion reasons"><li data-reason="1"><kbd>1</kbd> wrong population</li><li data-reason="2"><kbd>2</kbd> &#60;b&#62;x&#60;/b&#62;</li></ol>');
   });
 
   it('never puts a password field value or a name it was not given on the login page', () => {
