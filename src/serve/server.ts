@@ -102,7 +102,12 @@ async function fields(c: HonoContext): Promise<Record<string, string>> {
     return out;
   }
   if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-    const body = await c.req.parseBody();
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.parseBody();
+    } catch {
+      throw new UsageError('the request body is not a readable form: send it as application/x-www-form-urlencoded');
+    }
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
   }
   return out;

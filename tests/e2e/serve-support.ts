@@ -85,6 +85,16 @@ export class HttpReviewer {
     await this.token('/triage');
   }
 
+  /** Posts a raw body with the session's cookie (and the CSRF token unless `csrf` is false). */
+  async raw(path: string, body: string, contentType: string, csrf = true): Promise<{ status: number; text: string }> {
+    const r = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { cookie: this.cookie, accept: 'application/json', 'content-type': contentType, ...(csrf ? { 'x-csrf-token': this.csrf } : {}) },
+      body,
+    });
+    return { status: r.status, text: await r.text() };
+  }
+
   /** Posts one triage line; returns the status and the JSON reply. */
   async act(line: string): Promise<{ status: number; body: { pmid: number | null; done: boolean; message?: string; error?: string } }> {
     const r = await fetch(`${this.base}/triage/act`, {

@@ -130,4 +130,18 @@ describe('serve under a team', () => {
     expect(cross.status).toBe(403);
     expect((await cross.json()).error).toBe('a request from another site: refused');
   });
+
+  it('answers a malformed body with 400 and one line, never 500', async () => {
+    const r = new HttpReviewer(server.url, 'garbage');
+    await r.login();
+    const multipart = await r.raw('/tag', '--x\r\nbroken', 'multipart/form-data; boundary=x', false);
+    expect(multipart.status).toBe(400);
+    expect(JSON.parse(multipart.text).error).toBe('the request body is not a readable form: send it as application/x-www-form-urlencoded');
+    const json = await r.raw('/tag', '{"pmid":', 'application/json');
+    expect(json.status).toBe(400);
+    expect(JSON.parse(json.text).error).toBe('the request body is not JSON: send a JSON object or a form');
+    const empty = await r.raw('/tag', '', 'application/x-www-form-urlencoded');
+    expect(empty.status).toBe(400);
+    expect(JSON.parse(empty.text).error).toMatch(/^'' is not a PMID/);
+  });
 });
