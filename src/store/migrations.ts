@@ -272,4 +272,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE imports ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    name: '0011_paper_raw',
+    sql: `
+      -- The raw record (about 15 KB of XML a paper) moves out of papers into a table of its own. In papers it
+      -- sat before raw_format, content_hash and deleted_at, so every update check of an import, and every
+      -- listing, walked the record's overflow pages to reach them. Every stored record is copied, in the
+      -- step's one transaction, before the column is dropped.
+      CREATE TABLE paper_raw (
+        pmid  INTEGER PRIMARY KEY REFERENCES papers (pmid),
+        raw   TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO paper_raw (pmid, raw) SELECT pmid, raw FROM papers ORDER BY pmid;
+      ALTER TABLE papers DROP COLUMN raw;
+    `,
+  },
 ];
