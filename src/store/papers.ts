@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
 import { isPubmedFormat, type Author, type Paper, type PaperLink, type RawFormat } from '../evidence/paper.js';
+import { PARSED_COLUMNS, type ParsedColumn, type ParsedColumns } from '../evidence/reparse.js';
 
 /** What storing one incoming record did. */
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
@@ -229,4 +230,36 @@ export class PaperStore {
     if (changed) this.historyStmt.run({ at: now, action: 'paper-deleted', pmid, old: null, new: now, note: source });
     return changed;
   }
+}
+
+/** A stored record with the columns a parser filled from it, as `reparse` reads them. */
+export interface StoredRecord {
+  pmid: number;
+  raw: string;
+  rawFormat: RawFormat;
+  columns: ParsedColumns;
+}
+
+/** Up to `limit` stored records with a PMID above `after`, in PMID order. */
+export function storedRecords(db: Db, after: number, limit: number): StoredRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT p.pmid, r.raw, p.raw_format, ${PARSED_COLUMNS.map((c) => `p.${c}`).join(', ')}
+       FROM papers p JOIN paper_raw r ON r.pmid = p.pmid WHERE p.pmid > ? ORDER BY p.pmid LIMIT ?`,
+    )
+    .all(after, limit) as (ParsedColumns & { pmid: number; raw: string; raw_format: RawFormat })[];
+  return rows.map((row) => ({
+    pmid: row.pmid,
+    raw: row.raw,
+    rawFormat: row.raw_format,
+    columns: Object.fromEntries(PARSED_COLUMNS.map((c) => [c, row[c]])) as ParsedColumns,
+  }));
+}
+
+/** Writes new values of a paper's parsed columns (its record, tags and history stay as they are). */
+export function updateParsedColumns(db: Db, pmid: number, values: Partial<ParsedColumns>, now: string): void {
+  const cols = Object.keys(values) as ParsedColumn[];
+  if (!cols.length) return;
+  db.prepare(`UPDATE papers SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE pmid = ?`)
+    .run(...cols.map((c) => values[c]), now, pmid);
 }
