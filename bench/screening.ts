@@ -23,7 +23,8 @@ import { dismissPaper, tagPaper } from '../src/app/tagging.js';
 import { triageQueue, TriageSession } from '../src/app/triage.js';
 import { tfidfRows, type ScreeningText } from '../src/screening/features.js';
 // @ts-expect-error: a plain .mjs helper shared by the benchmarks
-import { benchCorpus } from './common.mjs';
+import { benchCorpus, prng } from './common.mjs';
+import { parseCsv } from '../src/formats/csv.js';
 import { simulateScreening } from '../src/screening/simulate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,30 +44,10 @@ const REFERENCE: Record<string, { n: number; wss: number }> = {
   UrinaryIncontinence: { n: 172, wss: 0.423 },
 };
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += ch;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows.filter((r) => r.length > 1 || r[0] !== '');
-}
-
 interface Review { name: string; docs: ScreeningText[]; pmids: number[]; labels: (0 | 1)[] }
 
 function readReview(file: string): Review {
-  const [head, ...body] = parseCsv(fs.readFileSync(file, 'utf8'));
+  const [head, ...body] = parseCsv(fs.readFileSync(file, 'utf8')).map((r) => r.fields);
   const col = (n: string): number => head!.indexOf(n);
   const [t, a, p, l] = [col('title'), col('abstract'), col('pubmedID'), col('label_included')];
   const name = path.basename(file, '.csv').replace(/^cohen2006_/, '');
@@ -78,24 +59,12 @@ function readReview(file: string): Review {
   };
 }
 
-/** mulberry32: a small seeded generator, for choosing the starting papers. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Run { wss: number; n95: number; recall10: number; stopAt: number | null; stopRecall: number | null; msPerDecision: number[] }
 
 function simulate(review: Review, rows: ReturnType<typeof tfidfRows>, seed: number, dryRun?: number): Run {
   const N = review.docs.length;
   // The starting pair is chosen with the labels, as the protocol says (the reviewer brings one of each).
-  const rand = rng(seed);
+  const rand = prng(seed);
   const rel = review.labels.flatMap((l, i) => (l === 1 ? [i] : []));
   const irr = review.labels.flatMap((l, i) => (l === 0 ? [i] : []));
   const first = [rel[Math.floor(rand() * rel.length)]!, irr[Math.floor(rand() * irr.length)]!];

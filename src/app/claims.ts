@@ -11,7 +11,7 @@ export function claimSummaries(db: Db, includeRetired = true): ClaimSummary[] {
   const counts = claimTagCounts(db);
   return listClaims(db)
     .filter((c) => includeRetired || !c.retiredAt)
-    .map((c) => ({ ...c, counts: counts.get(c.id) ?? { supports: 0, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0 } }));
+    .map((c) => ({ ...c, counts: counts.get(c.id) ?? { supports: 0, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0, concern: 0 } }));
 }
 
 /** One claim with its counts and history. */

@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import { listClaims } from '../store/claims.js';
 import { tagEventStatements, tagEvents } from '../store/history.js';
 import { missingPapers, replayedStateStatements } from '../store/tags.js';
+import { listReasons } from '../store/reasons.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import {
   checkEventRules, compareEvents, describeProblems, parseTagEvent, replayPaper,
@@ -22,11 +23,20 @@ export interface ImportEventsSummary {
 /** Every tagging event of the library (or of one reviewer), in the order all libraries agree on. */
 export function exportTagEvents(db: Db, reviewer?: string): TagEvent[] {
   return tagEvents(db, reviewer)
-    .map((r): TagEvent => ({
-      v: 1, uid: r.uid, at: r.at, reviewer: r.reviewer, action: r.action, pmid: r.pmid,
-      claim: r.claim, old: r.old, new: r.new, note: r.note,
-    }))
+    .map((r): TagEvent => {
+      const e: TagEvent = {
+        v: 1, uid: r.uid, at: r.at, reviewer: r.reviewer, action: r.action, pmid: r.pmid,
+        claim: r.claim, old: r.old, new: r.new, note: r.note,
+      };
+      // Only a dismissal with a standard reason carries one, so every other line reads as before.
+      if (r.action === 'dismiss' && r.reason !== null) e.reason = r.reason;
+      return e;
+    })
     .sort(compareEvents);
+}
+
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9._@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Reads an export file (or standard input for '-'), checking every line before anything is written. */
@@ -80,6 +90,12 @@ export function importTagEvents(db: Db, events: readonly SourcedEvent[], now: st
     if (unknownClaims.length) {
       throw new ClaimwatchError(`the file tags claims this library does not have (${unknownClaims.join(', ')}): add them with 'claimwatch claims add' first`);
     }
+    const codes = new Set(listReasons(db).map((r) => r.code));
+    const unknownReasons = [...new Set(events.map((e) => e.reason).filter((c): c is string => c !== undefined && !codes.has(c)))];
+    if (unknownReasons.length) {
+      const first = events.find((e) => e.reason === unknownReasons[0])!;
+      throw new ClaimwatchError(`the file dismisses papers for exclusion reasons this library does not have (${unknownReasons.join(', ')}): add them first (claimwatch reasons add ${unknownReasons[0]} ${shellWord(first.note ?? unknownReasons[0]!)}), then import the file again (nothing imported)`);
+    }
     const missing = missingPapers(db, events.map((e) => e.pmid));
     if (missing.length) {
       const shown = missing.slice(0, 20).join(' ');
@@ -126,7 +142,7 @@ export function importTagEvents(db: Db, events: readonly SourcedEvent[], now: st
       }
       if (p.fresh.some((e) => e.claim === null)) {
         const d = p.replay.dismissal;
-        if (d?.kind === 'dismissal') state.putDismissal({ pmid: p.pmid, reviewer: p.reviewer, reason: d.reason, at: d.at });
+        if (d?.kind === 'dismissal') state.putDismissal({ pmid: p.pmid, reviewer: p.reviewer, reason: d.reason, reasonCode: d.reasonCode, at: d.at });
         else state.deleteDismissal(p.pmid, p.reviewer);
         dismissals += 1;
       }

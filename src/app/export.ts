@@ -22,6 +22,7 @@ function toItem(p: PaperView, claim: string | null): ExportItem {
     pmid: p.pmid, type: p.type, title: p.title, abstract: p.abstract, authors: p.authors, journal: p.journal,
     journalAbbrev: p.journalAbbrev, year: p.year, pubDate: p.pubDate, doi: p.doi, pmcid: p.pmcid,
     keywords: p.keywords, language: p.language, retracted: p.retracted, links: p.links, deleted: p.deleted,
+    integrity: p.integrity,
     // With --claim, an entry carries that claim's tags only (every reviewer's, whatever the stance).
     tags: p.tags
       .filter((t) => claim === null || t.claim === claim)

@@ -6,6 +6,8 @@ import { historyForPaper, type HistoryEntry } from '../store/history.js';
 import { resolveClaim, type Stance } from '../evidence/claims.js';
 import { requirePaper } from './tagging.js';
 import { sourcesOf } from '../store/searches.js';
+import { integrityStates, pmidsInStatus } from './integrity.js';
+import type { IntegrityState, StatusFilter } from '../evidence/integrity.js';
 import type { PaperView } from '../evidence/views.js';
 import type { Estimate } from '../screening/screening.js';
 import { inboxPmids } from '../store/screening.js';
@@ -15,7 +17,7 @@ export type { PaperView } from '../evidence/views.js';
 type TagRow = { pmid: number; claim: string; stance: Stance; note: string | null; reviewer: string; at: string };
 type DismissalRow = { pmid: number; reviewer: string; reason: string | null; at: string };
 
-function toView(p: StoredPaper, tags: TagRow[], dismissals: DismissalRow[]): PaperView {
+function toView(p: StoredPaper, tags: TagRow[], dismissals: DismissalRow[], integrity: IntegrityState | null): PaperView {
   return {
     pmid: p.pmid, type: p.type, title: p.title, abstract: p.abstract, authors: p.authors, journal: p.journal,
     journalAbbrev: p.journalAbbrev, year: p.year, pubDate: p.pubDate, doi: p.doi, pmcid: p.pmcid,
@@ -25,6 +27,7 @@ function toView(p: StoredPaper, tags: TagRow[], dismissals: DismissalRow[]): Pap
     dismissed: dismissals.length > 0,
     dismissals: dismissals.map(({ reviewer, reason, at }) => ({ reviewer, reason, at })),
     tags: tags.map(({ claim, stance, note, reviewer, at }) => ({ claim, stance, note, reviewer, at })),
+    integrity,
   };
 }
 
@@ -49,7 +52,8 @@ function views(db: Db, papers: StoredPaper[]): PaperView[] {
   };
   const t = byPmid(tags);
   const d = byPmid(dismissals);
-  return papers.map((p) => toView(p, t.get(p.pmid) ?? [], d.get(p.pmid) ?? []));
+  const states = integrityStates(db, papers);
+  return papers.map((p) => toView(p, t.get(p.pmid) ?? [], d.get(p.pmid) ?? [], states.get(p.pmid) ?? null));
 }
 
 /** One paper with its tags, or a UsageError when it is not stored. */
@@ -60,10 +64,11 @@ export function showPaper(db: Db, pmid: number): PaperView {
 /** Papers matching a filter (and optionally tagged for one claim), newest first. */
 export function findPapers(
   db: Db,
-  q: { filter: PaperFilter; claim?: string; limit?: number; offset?: number },
+  q: { filter: PaperFilter; claim?: string; limit?: number; offset?: number; status?: StatusFilter },
 ): PaperView[] {
   const claim = q.claim ? resolveClaim(q.claim, listClaims(db)).id : undefined;
-  return views(db, listPapers(db, { ...q, claim }));
+  const pmids = q.status ? pmidsInStatus(db, q.status) : undefined;
+  return views(db, listPapers(db, { filter: q.filter, limit: q.limit, offset: q.offset, claim, pmids }));
 }
 
 /** The full history of one paper, oldest first. */

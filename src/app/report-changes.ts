@@ -2,12 +2,14 @@ import type { Db } from '../store/db.js';
 import type { Report } from '../evidence/report.js';
 import { allTags } from '../store/tags.js';
 import type { PaperLink } from '../evidence/paper.js';
+import type { IntegrityState } from '../evidence/integrity.js';
+import { integrityStates } from './integrity.js';
 import { latestSnapshotBefore, saveSnapshot, snapshotAtOrBefore } from '../store/snapshots.js';
 import {
   computeChanges, parseSinceDate, snapshotOf, type ChangeEvent, type CurrentTag, type Snapshot,
 } from '../evidence/report-changes.js';
 
-const ACTIONS = ['tag', 'retag', 'paper-retracted', 'paper-erratum', 'paper-concern'] as const;
+const ACTIONS = ['tag', 'retag', 'paper-retracted', 'paper-erratum', 'paper-concern', 'paper-status'] as const;
 
 /** The start of a local day (YYYY-MM-DD) as an ISO instant. */
 function startOfDay(day: string): string {
@@ -33,18 +35,22 @@ export function attachChanges(db: Db, report: Report, opts: { since?: string; no
     if (from !== null) {
       // Since a date, events of that day count; since a report run, only events after it.
       const events = db.prepare(
-        `SELECT at, actor, action, pmid, claim_id AS claimId, new_value AS newValue FROM history
+        `SELECT at, actor, action, pmid, claim_id AS claimId, new_value AS newValue, old_value AS oldValue FROM history
          WHERE at ${since === null ? '>' : '>='} ? AND action IN (${ACTIONS.map(() => '?').join(', ')}) ORDER BY at, id`,
       ).all(from, ...ACTIONS) as ChangeEvent[];
       const pmids = [...new Set(events.map((e) => e.pmid).filter((p): p is number => p !== null))];
-      const papers = new Map<number, { title: string | null; notice: number | null }>();
-      // Only the title and links of the papers the events name: never the raw record.
-      const get = db.prepare('SELECT title, links FROM papers WHERE pmid = ?');
-      for (const pmid of pmids) {
-        const row = get.get(pmid) as { title: string | null; links: string } | undefined;
-        if (!row) continue;
-        const links = JSON.parse(row.links) as PaperLink[];
-        papers.set(pmid, { title: row.title, notice: links.find((l) => l.type === 'RetractionIn')?.pmid ?? null });
+      const papers = new Map<number, { title: string | null; notice: number | null; integrity: IntegrityState | null }>();
+      // Only the title, links and types of the papers the events name: never the raw record.
+      const get = db.prepare('SELECT title, links, publication_types FROM papers WHERE pmid = ?');
+      const rows = pmids.flatMap((pmid) => {
+        const row = get.get(pmid) as { title: string | null; links: string; publication_types: string } | undefined;
+        return row ? [{ pmid, title: row.title, links: JSON.parse(row.links) as PaperLink[], publicationTypes: JSON.parse(row.publication_types) as string[] }] : [];
+      });
+      const states = integrityStates(db, rows);
+      for (const row of rows) {
+        papers.set(row.pmid, {
+          title: row.title, notice: row.links.find((l) => l.type === 'RetractionIn')?.pmid ?? null, integrity: states.get(row.pmid) ?? null,
+        });
       }
       const tagsByPmid = new Map<number, CurrentTag[]>();
       for (const t of allTags(db)) {

@@ -6,6 +6,7 @@ import { historyForClaim } from '../store/history.js';
 import { buildReport, type EvidenceKind, type Report, type ReportPaperInfo, type StatementChange } from '../evidence/report.js';
 import { resolveClaim } from '../evidence/claims.js';
 import { parseEvidenceKind } from '../evidence/kind.js';
+import { integrityStates } from './integrity.js';
 
 /** The columns of `papers` the report reads. */
 interface ReportRow {
@@ -50,11 +51,15 @@ export function reportFromLibrary(db: Db, opts: { claim?: string; now: string; v
     if (kind) overrides.set(o.pmid, kind);
   }
   const papers = new Map<number, ReportPaperInfo>();
+  const states = integrityStates(db, rows.map((r) => ({
+    pmid: r.pmid, links: JSON.parse(r.links) as PaperLink[], publicationTypes: JSON.parse(r.publication_types) as string[],
+  })));
   for (const row of rows) {
     const links = JSON.parse(row.links) as PaperLink[];
+    const integrity = states.get(row.pmid) ?? null;
     papers.set(row.pmid, {
       pmid: row.pmid, title: row.title, authors: JSON.parse(row.authors) as Author[], year: row.year, journal: row.journal,
-      journalAbbrev: row.journal_abbrev, doi: row.doi, retracted: row.retracted === 1,
+      journalAbbrev: row.journal_abbrev, doi: row.doi, retracted: integrity ? integrity.excluded : row.retracted === 1, integrity,
       retractionNotice: links.find((l) => l.type === 'RetractionIn')?.pmid ?? null,
       publicationTypes: JSON.parse(row.publication_types) as string[], mesh: JSON.parse(row.mesh) as string[],
       kindOverride: overrides.get(row.pmid) ?? null,

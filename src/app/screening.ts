@@ -1,6 +1,7 @@
 import type { Db } from '../store/db.js';
 import { UsageError } from '../errors.js';
-import { claimTagPmids, screeningDecisions, screeningTexts } from '../store/screening.js';
+import { claimTagPmids, saveScreeningUse, screeningDecisions, screeningTexts, screeningUseRecord } from '../store/screening.js';
+import type { ScreeningUse } from '../evidence/methods.js';
 import { tfidfRows } from '../screening/features.js';
 import { claimProbability } from '../screening/naive-bayes.js';
 import { coldEstimate, Screening, type Estimate } from '../screening/screening.js';
@@ -113,4 +114,27 @@ export class LibraryScreening {
     }
     return out;
   }
+}
+
+/** The record of ranked screening triage keeps for the methods paragraph; null before any ranked decision. */
+export function screeningUse(db: Db): ScreeningUse | null {
+  const raw = screeningUseRecord(db);
+  return raw ? (JSON.parse(raw) as ScreeningUse) : null;
+}
+
+/**
+ * Notes one triage decision made in ranked order, and the stopping advice after it, so `methods` can say
+ * how the screening was ordered and when stopping was first advised: with numbers, not assumptions.
+ */
+export function recordRankedDecision(db: Db, at: string, after: Estimate): void {
+  const day = at.slice(0, 10);
+  const was = screeningUse(db);
+  const use: ScreeningUse = was
+    ? { ...was, rankedDecisions: was.rankedDecisions + 1, lastRanked: day }
+    : { rankedDecisions: 1, firstRanked: day, lastRanked: day, stopAdvisedAt: null, screenedAtStop: null };
+  if (after.stop && use.stopAdvisedAt === null) {
+    use.stopAdvisedAt = day;
+    use.screenedAtStop = after.screened;
+  }
+  saveScreeningUse(db, JSON.stringify(use));
 }

@@ -12,7 +12,8 @@ import { EutilsClient, EutilsError, HostLedger, collectPmids, fetchPapers } from
 import { paperChanges, isAlert, type PaperChange } from '../evidence/changes.js';
 import { searchWindow, type SearchWindow } from '../evidence/search-window.js';
 import { isPubmedFormat, shortAuthorName, type Paper } from '../evidence/paper.js';
-import type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
+import { recordSearchManifest, type FetchTrace } from './manifests.js';
+import type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary, IntegrityCheckOutcome } from '../evidence/views.js';
 export type { NewPaper, TaggedChange, SearchOutcome, ReadingListOutcome, RefreshOutcome, SearchSummary } from '../evidence/views.js';
 
 /** Where E-utilities lives unless CLAIMWATCH_EUTILS_URL says otherwise. */
@@ -84,6 +85,8 @@ export interface SearchOptions {
   today: string;
   now: () => string;
   onProgress?: (p: SearchProgress) => void;
+  /** Checks the tagged papers' integrity after the PubMed part (app/integrity.ts); none in a dry run. */
+  integrity?: (db: Db) => Promise<IntegrityCheckOutcome>;
 }
 
 /** Reads the PMIDs of the shipped reading list. */
@@ -135,7 +138,8 @@ interface StoreResult {
  * at most the batch in flight, and tagging from another terminal gets the lock between batches.
  */
 async function fetchAndStore(
-  db: Db, client: EutilsClient, pmids: readonly number[], opts: { source: string | null; runId: number | null; now: () => string; onBatch?: (done: number) => void },
+  db: Db, client: EutilsClient, pmids: readonly number[],
+  opts: { source: string | null; runId: number | null; now: () => string; onBatch?: (done: number) => void; trace?: FetchTrace },
 ): Promise<StoreResult> {
   const store = new PaperStore(db);
   const result: StoreResult = { added: [], updated: 0, changes: [], notReturned: [] };
@@ -165,6 +169,7 @@ async function fetchAndStore(
       if (opts.source) recordSources(db, opts.source, batch.papers.map((p) => p.pmid), opts.runId, now);
     })();
     result.notReturned.push(...batch.missing);
+    opts.trace?.record(batch);
     done += batch.requested.length;
     opts.onBatch?.(done);
   }
@@ -202,9 +207,14 @@ async function runOneSearch(
     notReturned: [], watermark: { before: q.watermark, after: q.watermark }, newPapers: [],
   };
   const say = (t: string, done?: number, total?: number): void => opts.onProgress?.({ label: `${q.name}: ${t}`, done, total });
+  // The manifest: what was sent and received, kept for runs show / runs verify.
+  const sent = dateQuery(q.term, 'edat', w);
+  const trace = runId === null ? undefined : recordSearchManifest(db, client, { runId, query: q.name, at: opts.now(), sent });
   try {
     say('searching');
-    const { ids } = await collectPmids(client, dateQuery(q.term, 'edat', w));
+    const received = await collectPmids(client, sent);
+    trace?.received(received);
+    const { ids } = received;
     // A paper known only from a CSV or RIS import is fetched like a new one, so PubMed's record replaces it.
     const stored = pubmedPmids(db, ids);
     const fresh = ids.filter((p) => !stored.has(p));
@@ -218,7 +228,7 @@ async function runOneSearch(
     }
     if (stored.size) recordSources(db, q.name, [...stored], runId, opts.now());
     const got = await fetchAndStore(db, client, fresh, {
-      source: q.name, runId, now: opts.now, onBatch: (n) => say('fetching new papers', n, fresh.length),
+      source: q.name, runId, now: opts.now, onBatch: (n) => say('fetching new papers', n, fresh.length), trace,
     });
     for (const p of fresh) refreshed.add(p);
     outcome.newPapers = got.added.map(newPaperLine);
@@ -248,6 +258,8 @@ async function runOneSearch(
     outcome.error = errorText(e);
     // PubMed out of reach: no point trying the other searches; the caller stops the run.
     if (isUnreachable(e)) return { outcome, fatal: e };
+  } finally {
+    trace?.finish(outcome.ok, outcome.error);
   }
   return { outcome };
 }
@@ -308,8 +320,10 @@ export async function runSearch(db: Db, dbPath: string, client: EutilsClient, op
       if (!isUnreachable(e)) throw e;
       summary.error = errorText(e);
     }
+    // After the PubMed part, whatever became of it: a Crossref failure is reported in its own outcome.
+    if (!opts.dryRun && opts.integrity) summary.integrity = await opts.integrity(db);
     summary.ok = summary.error === null && summary.searches.every((s) => s.ok) &&
-      (summary.readingList?.ok ?? true) && (summary.refresh?.ok ?? true);
+      (summary.readingList?.ok ?? true) && (summary.refresh?.ok ?? true) && (summary.integrity?.ok ?? true);
     if (summary.refresh) {
       summary.alerts = summary.refresh.changes.filter((c) => c.kinds.some((k) => k !== 'revised'));
     }
@@ -317,7 +331,7 @@ export async function runSearch(db: Db, dbPath: string, client: EutilsClient, op
     summary.retries = client.stats.retries;
     summary.finishedAt = opts.now();
     if (runId !== null) {
-      const firstError = summary.error ?? summary.searches.find((s) => !s.ok)?.error ?? summary.readingList?.error ?? summary.refresh?.error ?? null;
+      const firstError = summary.error ?? summary.searches.find((s) => !s.ok)?.error ?? summary.readingList?.error ?? summary.refresh?.error ?? summary.integrity?.error ?? null;
       finishRun(db, runId, summary.finishedAt, summary.ok ? 'ok' : 'failed', firstError, summary);
     }
     return summary;

@@ -6,6 +6,7 @@ import { appendHistory } from '../store/history.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import type { Claim } from '../evidence/claims.js';
 import { putQuery } from '../store/searches.js';
+import { seedReasons } from './reasons.js';
 
 /** The claims file shipped in data/. */
 export const CLAIMS_FILE = new URL('../../data/claims.json', import.meta.url);
@@ -107,6 +108,11 @@ export function openLibrary(file: string, now: () => string = () => new Date().t
       db.transaction(() => {
         for (const q of readShippedQueries()) putQuery(db, q, at);
       })();
+    }
+    // And the standard exclusion reasons: seeded once, so an edited label keeps its words.
+    if (applied.includes('0010_prisma_reasons')) {
+      const at = now();
+      db.transaction(() => seedReasons(db, at))();
     }
   } catch (e) {
     db.close();

@@ -8,6 +8,7 @@ import {
 import { resolveClaim, type Claim, type Stance } from '../evidence/claims.js';
 import { UsageError } from '../errors.js';
 import type { TagChange } from '../evidence/views.js';
+import { resolveReason } from './reasons.js';
 export type { TagChange } from '../evidence/views.js';
 
 /** The stored paper, or a UsageError telling the user how to get it. */
@@ -79,10 +80,14 @@ export function untagPaper(db: Db, a: { pmid: number; claim: string; reviewer: s
   }).immediate();
 }
 
-/** Marks a paper as reviewed and bearing on no claim, for this reviewer. */
+/**
+ * Marks a paper as reviewed and bearing on no claim, for this reviewer. `reason` is a standard reason's
+ * number or code (see resolveReason), or free text.
+ */
 export function dismissPaper(db: Db, a: { pmid: number; reason?: string; reviewer: string; at: string }): TagChange {
   return db.transaction((): TagChange => {
     const paper = requirePaper(db, a.pmid);
+    const given = a.reason !== undefined && a.reason.trim() ? resolveReason(db, a.reason) : undefined;
     const mine = tagsForPaper(db, a.pmid).filter((t) => t.reviewer === a.reviewer);
     if (mine.length) {
       const list = mine.map((t) => `${t.claim} ${t.stance}`).join(', ');
@@ -90,16 +95,18 @@ export function dismissPaper(db: Db, a: { pmid: number; reason?: string; reviewe
     }
     const old = dismissalsForPaper(db, a.pmid).find((d) => d.reviewer === a.reviewer);
     // As with a tag's note: no --reason keeps the old one, and the same dismissal again records nothing.
-    const reason = a.reason !== undefined ? a.reason.trim() || null : (old?.reason ?? null);
-    if (old && old.reason === reason) {
-      return { pmid: a.pmid, claim: null, reviewer: a.reviewer, action: 'unchanged', from: null, to: null, note: reason, retracted: paper.retracted };
-    }
-    putDismissal(db, { pmid: a.pmid, reviewer: a.reviewer, reason, at: a.at });
+    // An empty --reason clears the reason, as an empty --note clears a note.
+    const cleared = a.reason !== undefined && !a.reason.trim();
+    const reason = given ? given.text : cleared ? null : (old?.reason ?? null);
+    const reasonCode = given ? (given.reason?.code ?? null) : cleared ? null : (old?.reasonCode ?? null);
+    const base = { pmid: a.pmid, claim: null, reviewer: a.reviewer, from: null, to: null, note: reason, reasonCode, retracted: paper.retracted };
+    if (old && old.reason === reason && (old.reasonCode ?? null) === reasonCode) return { ...base, action: 'unchanged' };
+    putDismissal(db, { pmid: a.pmid, reviewer: a.reviewer, reason, reasonCode, at: a.at });
     appendHistory(db, {
       at: a.at, actor: a.reviewer, action: 'dismiss', pmid: a.pmid, claimId: null,
-      oldValue: old ? 'dismissed' : null, newValue: 'dismissed', note: reason,
+      oldValue: old ? 'dismissed' : null, newValue: 'dismissed', note: reason, reasonCode,
     });
-    return { pmid: a.pmid, claim: null, reviewer: a.reviewer, action: 'dismissed', from: null, to: null, note: reason, retracted: paper.retracted };
+    return { ...base, action: 'dismissed' };
   }).immediate();
 }
 

@@ -5,7 +5,7 @@ import { getQuery } from '../store/searches.js';
 import { getTag } from '../store/tags.js';
 import { parseStance, resolveClaim, type Claim, type Stance } from '../evidence/claims.js';
 import { suggestClaims, withLearned, type ClaimSuggestion } from '../evidence/suggest.js';
-import { coldLibraryEstimate, LibraryScreening, type ScreeningOrder } from './screening.js';
+import { coldLibraryEstimate, LibraryScreening, recordRankedDecision, type ScreeningOrder } from './screening.js';
 import type { Estimate } from '../screening/screening.js';
 import { ClaimwatchError, UsageError } from '../errors.js';
 import { showPaper } from './library.js';
@@ -82,6 +82,13 @@ export function interpretKey(mode: KeyMode, key: string, numbering: readonly str
     if (key.length >= 1 && key !== 'unknown' && [...key].length === 1) return { mode: { kind: 'note', text: mode.text + key } };
     return { mode };
   }
+  if (mode.kind === 'reason') {
+    // After d: a reason's number (claimwatch reasons), or enter (or d again) for none.
+    if (/^[1-9]$/.test(key)) return { mode: { kind: 'browse' }, action: { type: 'dismiss', reason: key } };
+    if (key === 'enter' || key === 'd') return { mode: { kind: 'browse' }, action: { type: 'dismiss' } };
+    if (key === 'escape' || key === 'backspace') return { mode: { kind: 'browse' }, hint: 'dismissal cancelled' };
+    return { mode, hint: "a reason's number, enter for none, esc cancels" };
+  }
   if (/^[1-9]$/.test(key)) {
     const claim = numbering[Number(key) - 1];
     if (!claim) return { mode: { kind: 'browse' }, hint: `no claim numbered ${key}: the numbers are 1-${Math.min(9, numbering.length)}` };
@@ -96,7 +103,7 @@ export function interpretKey(mode: KeyMode, key: string, numbering: readonly str
   switch (key) {
     case 'enter': case 'space': case 'j': return { mode, action: { type: 'next' } };
     case 'n': return { mode: { kind: 'note', text: '' } };
-    case 'd': return { mode, action: { type: 'dismiss' } };
+    case 'd': return { mode: { kind: 'reason' } };
     case 'k': return { mode, action: { type: 'skip' } };
     case 'u': return { mode, action: { type: 'undo' } };
     case '?': return { mode, action: { type: 'help' } };
@@ -326,6 +333,11 @@ export class TriageSession {
     return listClaims(this.db).filter((c) => !c.retiredAt);
   }
 
+  /** Records a decision made in ranked order, with the stopping advice the ranking now gives. */
+  private noteDecision(ranked: boolean): void {
+    if (ranked) recordRankedDecision(this.db, this.now(), this.screening.estimate());
+  }
+
   /** Performs one action; refusals (e.g. dismissing a paper you tagged) come back as events, not errors. */
   apply(action: TriageAction): TriageEvent {
     if (action.type === 'quit') {
@@ -336,6 +348,8 @@ export class TriageSession {
     if (action.type === 'undo') return this.undo();
     const pmid = this.current();
     if (pmid === undefined) return { kind: 'refused', reason: 'no paper left' };
+    // Whether this paper was chosen by the ranking, for the record `methods` reads.
+    const ranked = this.ranked();
     try {
       switch (action.type) {
         case 'tag': {
@@ -346,6 +360,7 @@ export class TriageSession {
             before: old ? { stance: old.stance, note: old.note } : null,
           });
           this.stale = true;
+          this.noteDecision(ranked);
           return { kind: 'tagged', change };
         }
         case 'note': {
@@ -363,6 +378,7 @@ export class TriageSession {
           dismissPaper(this.db, { pmid, reason: action.reason, reviewer: this.reviewer, at: this.now() });
           this.undoStack.push({ kind: 'dismiss', index: this.index, pmid });
           this.stale = true;
+          this.noteDecision(ranked);
           this.advance();
           return { kind: 'dismissed', pmid };
         case 'skip':

@@ -8,6 +8,8 @@ import { registerTeam } from './register-team.js';
 import { registerExchange } from './register-exchange.js';
 import { registerExport } from './register-export.js';
 import { registerClassify } from './register-classify.js';
+import { registerPrisma } from './register-prisma.js';
+import { registerIntegrity } from './register-integrity.js';
 
 const VERSION = '0.1.0';
 
@@ -104,12 +106,24 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .addOption(json())
     .action((name: string, o) => run(async (ctx) => (await import('./commands/queries.js')).queriesRemoveCommand(ctx, name, o)));
 
-  program
-    .command('runs')
+  const runs = program.command('runs').description('the log of search and fetch runs, newest first; each search\'s manifest');
+  runs
+    .command('list', { isDefault: true })
     .description('the log of search and fetch runs, newest first')
     .option('--limit <n>', 'how many runs (default 20)')
     .addOption(json())
     .action((o) => run(async (ctx) => (await import('./commands/runs.js')).runsCommand(ctx, o)));
+  runs
+    .command('show')
+    .description('one run with the manifest of each saved search: term and dates sent, count reported, PMIDs received and their hash')
+    .argument('<run>', 'the run number (claimwatch runs)')
+    .addOption(json())
+    .action((id: string, o) => run(async (ctx) => (await import('./commands/manifests.js')).runsShowCommand(ctx, id, o)));
+  runs
+    .command('verify')
+    .description('check from the library that every PMID each search manifest lists is stored; name those that are not')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/manifests.js')).runsVerifyCommand(ctx, o)));
 
   program
     .command('schedule')
@@ -189,7 +203,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .command('dismiss')
     .description('mark a paper reviewed and bearing on no claim')
     .argument('<pmid>', 'PubMed id')
-    .option('--reason <text>', 'why it is not relevant')
+    .option('--reason <n|text>', "why it is not relevant: a standard reason's number or code (claimwatch reasons), or your own words")
     .addOption(reviewer())
     .addOption(json())
     .action((pmid: string, o) => run(async (ctx) => (await import('./commands/tag.js')).dismissCommand(ctx, pmid, o)));
@@ -206,6 +220,8 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
   registerExchange(program, run);
   registerExport(program, run);
   registerClassify(program, run);
+  registerPrisma(program, run);
+  registerIntegrity(program, run);
 
   program
     .command('history')
@@ -228,6 +244,7 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
     .option('--dismissed', 'only dismissed papers')
     .option('--claim <claim>', 'only papers tagged for this claim')
     .option('--limit <n>', 'show at most n papers')
+    .option('--status <status>', 'only papers retracted (or withdrawn, removed), under an expression of concern, or corrected: retracted | concern | corrected')
     .addOption(json())
     .action((o) => run(async (ctx) => (await import('./commands/papers.js')).papersCommand(ctx, o)));
   program

@@ -38,6 +38,8 @@ export interface CollectOptions {
 export interface CollectedPmids {
   count: number;
   ids: number[];
+  /** PMID-range slices listed because the search had more hits than one window (0 when it fit). */
+  slices: number;
 }
 
 const PUBMED_WINDOW = 9_999;
@@ -65,6 +67,7 @@ export async function collectPmids(client: EsearchPort, q: CollectQuery, opts: C
   const countOf = async (term: string): Promise<number> => (await search(term, 0, 0)).count;
 
   const all = new Set<number>();
+  let slices = 0;
   // The common nightly case takes one request: the count and, when it fits the window, every PMID.
   // usehistory=y keeps the result on NCBI's history server as the issue asks; nothing here depends
   // on it, so an expired WebEnv cannot lose a page.
@@ -72,7 +75,7 @@ export async function collectPmids(client: EsearchPort, q: CollectQuery, opts: C
   let total = first.count;
   if (total <= window && new Set(first.ids).size === total && first.ids.length === total) {
     opts.onProgress?.({ collected: total, count: total });
-    return { count: total, ids: [...new Set(first.ids)].sort((a, b) => a - b) };
+    return { count: total, ids: [...new Set(first.ids)].sort((a, b) => a - b), slices: 0 };
   }
 
   /**
@@ -111,6 +114,7 @@ export async function collectPmids(client: EsearchPort, q: CollectQuery, opts: C
       got = count === 0 ? { ids: [], reported: 0 } : await list(term, count, lo, hi);
       if (got.reported === count && got.ids.length === count) {
         for (const id of got.ids) all.add(id);
+        if (ranged && count > 0) slices += 1;
         opts.onProgress?.({ collected: all.size, count: total });
         return;
       }
@@ -126,7 +130,7 @@ export async function collectPmids(client: EsearchPort, q: CollectQuery, opts: C
     total = await countOf(q.term);
     if (all.size !== total) throw mismatch(`expected ${total} PMIDs for the search, got ${all.size}`);
   }
-  return { count: total, ids: [...all].sort((a, b) => a - b) };
+  return { count: total, ids: [...all].sort((a, b) => a - b), slices };
 }
 
 function mismatch(what: string): EutilsError {
@@ -148,6 +152,8 @@ export interface PaperBatch {
   papers: Paper[];
   /** Requested PMIDs still absent after one re-request (unknown or withdrawn PMIDs come back as nothing; F6). */
   missing: number[];
+  /** Requested PMIDs absent from the first answer, so asked for once more. */
+  retried: number[];
 }
 
 /**
@@ -164,11 +170,12 @@ export async function* fetchPapers(client: EfetchPort, pmids: number[], opts: Fe
     const found = new Map<number, Paper>();
     await fetchInto(client, requested, found, parseAttempts);
     let missing = absent(requested, found);
+    const retried = missing;
     if (missing.length > 0) {
       await fetchInto(client, missing, found, parseAttempts);
       missing = absent(requested, found);
     }
-    yield { requested, papers: [...found.values()], missing };
+    yield { requested, papers: [...found.values()], missing, retried };
   }
 }
 

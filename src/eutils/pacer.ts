@@ -32,7 +32,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 
 /** Grants request start slots at least `gapMs` apart, one caller at a time, in call order. */
 export class Pacer {
-  readonly gapMs: number;
+  /** Minimum milliseconds between two starts; a server's advertised limit may change it (setGap). */
+  gapMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   /** When the last slot was granted; -Infinity before the first. */
@@ -56,6 +57,11 @@ export class Pacer {
     // A failing sleep must not wedge every later caller.
     this.tail = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** Spaces the next starts `ms` apart (a server said how many requests per interval it takes). */
+  setGap(ms: number): void {
+    if (ms >= 0 && Number.isFinite(ms)) this.gapMs = ms;
   }
 
   /** Holds every caller (this one and all queued) until at least `ms` from now: the server asked us to back off. */

@@ -16,6 +16,8 @@ export interface TagEvent {
   old: string | null;
   new: string | null;
   note: string | null;
+  /** A dismissal's standard exclusion reason (its code); absent for free text, no reason, and other actions. */
+  reason?: string;
 }
 
 export const TAG_ACTIONS = ['tag', 'retag', 'untag', 'dismiss', 'undismiss'] as const;
@@ -24,10 +26,11 @@ export type TagAction = (typeof TAG_ACTIONS)[number];
 /** The current tag or dismissal a sequence of events leaves for one key. */
 export type ReplayState =
   | { kind: 'tag'; stance: Stance; note: string | null; createdAt: string; updatedAt: string }
-  | { kind: 'dismissal'; reason: string | null; at: string }
+  | { kind: 'dismissal'; reason: string | null; reasonCode: string | null; at: string }
   | null;
 
 const UID = /^[0-9a-f]{32}$/;
+const REASON_CODE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
 
 /** True when an ISO time of the export's shape names a real instant (no 2026-02-30, no 24:00). */
@@ -71,10 +74,16 @@ export function parseTagEvent(line: string, where: string): TagEvent {
   if (isTag && (typeof o.claim !== 'string' || !o.claim)) throw bad(`a ${action} event needs a claim`);
   if ((action === 'tag' || action === 'retag') && !(STANCES as readonly unknown[]).includes(o.new)) throw bad(`stance ${JSON.stringify(o.new)} is not supports, qualifies or contradicts`);
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  return {
+  if (o.reason !== undefined && o.reason !== null) {
+    if (action !== 'dismiss') throw bad(`a ${action} event carries no exclusion reason`);
+    if (typeof o.reason !== 'string' || !REASON_CODE.test(o.reason)) throw bad(`exclusion reason ${JSON.stringify(o.reason)} is not a reason code such as off-topic`);
+  }
+  const event: TagEvent = {
     v: 1, uid: o.uid, at: o.at, reviewer: o.reviewer, action, pmid: o.pmid,
     claim: isTag ? (o.claim as string) : null, old: str(o.old), new: str(o.new), note: str(o.note),
   };
+  if (typeof o.reason === 'string') event.reason = o.reason;
+  return event;
 }
 
 /**
@@ -82,7 +91,7 @@ export function parseTagEvent(line: string, where: string): TagEvent {
  * leave, replayed in the shared order. The result depends only on the set of events, so libraries that
  * merged the same events in any order agree.
  */
-export function replay(events: readonly Pick<TagEvent, 'at' | 'uid' | 'action' | 'new' | 'note'>[]): ReplayState {
+export function replay(events: readonly Pick<TagEvent, 'at' | 'uid' | 'action' | 'new' | 'note' | 'reason'>[]): ReplayState {
   let state = null as ReplayState;
   for (const e of [...events].sort(compareEvents)) {
     switch (e.action) {
@@ -98,7 +107,7 @@ export function replay(events: readonly Pick<TagEvent, 'at' | 'uid' | 'action' |
         state = null;
         break;
       case 'dismiss':
-        state = { kind: 'dismissal', reason: e.note, at: e.at };
+        state = { kind: 'dismissal', reason: e.note, reasonCode: e.reason ?? null, at: e.at };
         break;
     }
   }
@@ -192,7 +201,7 @@ export function replayPaper(events: readonly SourcedEvent[], isNew: (e: SourcedE
               : `${e.reviewer}'s tag of PMID ${e.pmid} for ${blamed.claim as string} would still stand when ${e.reviewer} dismissed the paper here at ${e.at}: dismiss refuses that; remove the line`,
           });
         }
-        dismissal = { kind: 'dismissal', reason: e.note, at: e.at };
+        dismissal = { kind: 'dismissal', reason: e.note, reasonCode: e.reason ?? null, at: e.at };
         break;
       }
       case 'undismiss':

@@ -28,11 +28,11 @@ interface Counted {
   group: string;
 }
 
-/** One paper per PMID among the entries that count: not retracted, not disputed. */
+/** One paper per PMID among the entries that count: not retracted, not under an expression of concern, not disputed. */
 function countedPapers(entries: readonly ReportEntry[]): Counted[] {
   const byPmid = new Map<number, Counted>();
   for (const e of entries) {
-    if (e.retracted || e.disputed || byPmid.has(e.pmid)) continue;
+    if (e.retracted || e.concern || e.disputed || byPmid.has(e.pmid)) continue;
     byPmid.set(e.pmid, { pmid: e.pmid, stance: e.stance, kind: e.kind, group: e.group ?? `PMID ${e.pmid}` });
   }
   return [...byPmid.values()];
@@ -88,7 +88,8 @@ function stancePhrase(papers: readonly Counted[], stance: Stance): string | null
 }
 
 /**
- * Returns a claim's grade from its report entries. Retracted and disputed papers do not count; a paper
+ * Returns a claim's grade from its report entries. Retracted (or withdrawn, removed), disputed papers and
+ * papers under an expression of concern do not count; a paper
  * tagged by several agreeing reviewers counts once; papers sharing a last author form one group.
  * Strength for, S: over groups, the best KIND_WEIGHTS of the group's supporting papers (a qualifying
  * paper weighs half). Strength against, C: the same over contradicting papers.
@@ -102,11 +103,13 @@ function stancePhrase(papers: readonly Counted[], stance: Stance): string | null
 export function gradeClaim(entries: readonly ReportEntry[]): GradeResult {
   const papers = countedPapers(entries);
   const retracted = new Set(entries.filter((e) => e.retracted).map((e) => e.pmid)).size;
+  const concern = new Set(entries.filter((e) => e.concern && !e.retracted).map((e) => e.pmid)).size;
   const disputed = new Set(entries.filter((e) => e.disputed).map((e) => e.pmid)).size;
   const left = [
     retracted ? `${retracted} retracted` : null, disputed ? `${disputed} disputed` : null,
   ].filter(Boolean).join(' and ');
-  const leftOut = left ? `${left} ${retracted + disputed === 1 ? 'paper' : 'papers'} not counted` : null;
+  const concernOut = concern ? `${concern} ${concern === 1 ? 'paper' : 'papers'} under an expression of concern not counted` : null;
+  const leftOut = [left ? `${left} ${retracted + disputed === 1 ? 'paper' : 'papers'} not counted` : null, concernOut].filter(Boolean).join('; ') || null;
 
   if (!papers.length) {
     return { grade: 'untested', reason: `untested: ${leftOut ? `no paper counts (${leftOut})` : 'no paper tagged yet'}`, deciding: [] };
@@ -156,7 +159,7 @@ export function timeline(entries: readonly ReportEntry[]): TimelinePoint[] {
   const seen = new Set<number>();
   const perYear = new Map<number, Record<Stance, number>>();
   for (const e of entries) {
-    if (e.retracted || e.disputed || e.year === null || seen.has(e.pmid)) continue;
+    if (e.retracted || e.concern || e.disputed || e.year === null || seen.has(e.pmid)) continue;
     seen.add(e.pmid);
     const y = perYear.get(e.year) ?? { supports: 0, qualifies: 0, contradicts: 0 };
     y[e.stance] += 1;

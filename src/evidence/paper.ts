@@ -16,6 +16,11 @@ export const LINK_TYPES = [
   'ExpressionOfConcernFor',
   'CommentIn',
   'UpdateIn',
+  'UpdateOf',
+  'RetractedandRepublishedIn',
+  'RetractedandRepublishedFrom',
+  'CorrectedandRepublishedIn',
+  'CorrectedandRepublishedFrom',
 ] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 

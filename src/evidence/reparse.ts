@@ -1,13 +1,17 @@
 // What `claimwatch reparse` found: pure types and the comparison of a paper's stored columns with a fresh read.
 
-/** The columns of papers that a parser fills from the raw record, in the order reparse reports them. */
+/**
+ * The columns of papers that a parser fills from the raw record alone, in the order reparse reports them.
+ * Not `retracted`: since 0009_integrity it is what every source says together (store/integrity.ts), so a
+ * reading of PubMed's record alone must not overwrite it.
+ */
 export const PARSED_COLUMNS = [
   'type', 'title', 'abstract', 'authors', 'journal', 'journal_abbrev', 'year', 'pub_date', 'doi', 'pmcid',
-  'publication_types', 'mesh', 'keywords', 'language', 'retracted', 'links', 'date_revised', 'entrez_date',
+  'publication_types', 'mesh', 'keywords', 'language', 'links', 'date_revised', 'entrez_date',
 ] as const;
 export type ParsedColumn = (typeof PARSED_COLUMNS)[number];
 
-/** A paper's parsed columns as stored (lists as their JSON text, retracted as 0 or 1). */
+/** A paper's parsed columns as stored (lists as their JSON text). */
 export type ParsedColumns = Record<ParsedColumn, string | number | null>;
 
 /** A stored record that today's parser no longer reads: the paper is left as it is. */

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { readCalendarDate } from './dates.js';
 import type { Stance } from './claims.js';
 import type { Grade, Report, ReportChanges, ReportCounts } from './report.js';
+import { EXCLUDING, INTEGRITY_STATUSES, noticeUrl, SOURCE_LABELS, STATUS_LABELS, type IntegrityState, type IntegrityStatus } from './integrity.js';
 
 /** One claim as a report run showed it. */
 export interface SnapshotClaim {
@@ -25,6 +26,8 @@ export interface ChangeEvent {
   pmid: number | null;
   claimId: string | null;
   newValue: string | null;
+  /** The status before, for 'paper-status' (absent in older callers). */
+  oldValue?: string | null;
 }
 
 /** A tag as it stands now. */
@@ -44,8 +47,8 @@ export interface ChangesInput {
   report: Report;
   /** History entries after `since`, oldest first; other actions are ignored. */
   events: readonly ChangeEvent[];
-  /** Title and RetractionIn notice PMID of every paper the events name. */
-  papers: ReadonlyMap<number, { title: string | null; notice: number | null }>;
+  /** Title, RetractionIn notice PMID and integrity state (with sources) of every paper the events name. */
+  papers: ReadonlyMap<number, { title: string | null; notice: number | null; integrity?: IntegrityState | null }>;
   /** The tags as they stand now, by PMID. */
   tagsByPmid: ReadonlyMap<number, readonly CurrentTag[]>;
 }
@@ -62,7 +65,7 @@ export function parseSinceDate(raw: string): string {
   return day;
 }
 
-const COUNT_KEYS: readonly (keyof ReportCounts)[] = ['supports', 'qualifies', 'contradicts', 'disputed', 'retracted'];
+const COUNT_KEYS: readonly (keyof ReportCounts)[] = ['supports', 'qualifies', 'contradicts', 'disputed', 'concern', 'retracted'];
 
 function pmidList(pmids: readonly number[]): string {
   const ps = pmids.map(String);
@@ -98,11 +101,18 @@ function explain(
   before: SnapshotClaim | undefined,
   retracted: ReportChanges['retracted'],
   newTags: ReportChanges['newTags'],
+  statuses: ReportChanges['statuses'] = [],
 ): string {
   if (!before) return `${claim.id} was not in the earlier report.`;
   const parts: string[] = [];
+  const mine = statuses.filter((x) => x.claims.includes(claim.id));
+  const by = (pmid: number): string => {
+    const sources = mine.find((x) => x.pmid === pmid)?.sources ?? [];
+    return sources.length ? ` (${sources.map((x) => SOURCE_LABELS[x]).join(', ')})` : '';
+  };
   const gone = retracted.filter((r) => r.claims.includes(claim.id)).map((r) => r.pmid);
-  if (gone.length) parts.push(`${pmidList(gone)} ${gone.length === 1 ? 'was' : 'were'} retracted`);
+  if (gone.length) parts.push(`${pmidList(gone)} ${gone.length === 1 ? 'was' : 'were'} retracted${gone.length === 1 ? by(gone[0]!) : ''}`);
+  for (const st of mine.filter((x) => !gone.includes(x.pmid))) parts.push(`PMID ${st.pmid} ${statusVerb(st.from, st.to)}${by(st.pmid)}`);
   const byStance = new Map<Stance, number[]>();
   for (const t of newTags.filter((x) => x.claim === claim.id)) {
     const list = byStance.get(t.stance) ?? [];
@@ -139,6 +149,7 @@ export function computeChanges(input: ChangesInput): ReportChanges {
     return now ? [{ pmid: e.pmid, claim: now.claim, stance: now.stance, reviewer: now.reviewer, at: e.at, title: title(e.pmid) }] : [];
   });
 
+  const statuses = statusChanges(events, input.papers, (pmid) => claimsOf(pmid, tagsByPmid, inReport));
   const retracted: ReportChanges['retracted'] = latestBy(events.filter((e) => e.action === 'paper-retracted'), (e) => String(e.pmid))
     .map((e) => ({ pmid: e.pmid, title: title(e.pmid), notice: papers.get(e.pmid)?.notice ?? null, at: e.at, claims: claimsOf(e.pmid, tagsByPmid, inReport) }))
     .filter((r) => r.claims.length > 0);
@@ -159,9 +170,59 @@ export function computeChanges(input: ChangesInput): ReportChanges {
     for (const c of report.claims) {
       const b = before.get(c.id);
       const moved = !b || b.grade !== c.grade || COUNT_KEYS.some((k) => b.counts[k] !== c.counts[k]);
-      if (moved) grades.push({ claim: c.id, from: b?.grade ?? null, to: c.grade, why: explain(c, b, retracted, newTags) });
+      if (moved) grades.push({ claim: c.id, from: b?.grade ?? null, to: c.grade, why: explain(c, b, retracted, newTags, statuses) });
     }
   }
 
-  return { since: input.since, basis: input.basis, newTags, retracted, corrected, grades };
+  return { since: input.since, basis: input.basis, newTags, retracted, corrected, statuses, grades };
+}
+
+function asStatus(v: string | null | undefined): IntegrityStatus | null {
+  return (INTEGRITY_STATUSES as readonly string[]).includes(v ?? '') ? (v as IntegrityStatus) : null;
+}
+
+/** "was retracted", "came under an expression of concern", "was reinstated", "was corrected". */
+function statusVerb(from: IntegrityStatus | null, to: IntegrityStatus | null): string {
+  if (to === null) return `is no longer ${from ? STATUS_LABELS[from] : 'flagged'}`;
+  if (to === 'concern') return 'came under an expression of concern';
+  if (EXCLUDING.has(to) || to === 'corrected' || to === 'reinstated') return `was ${STATUS_LABELS[to]}`;
+  return `is now ${STATUS_LABELS[to]}`;
+}
+
+/**
+ * Tagged papers whose integrity status moved since: from the status before the first change to the one after
+ * the last, with the sources of that status and its notice as the library knows them now. A status that came
+ * back to where it was is left out.
+ */
+function statusChanges(
+  events: readonly (ChangeEvent & { pmid: number })[],
+  papers: ChangesInput['papers'],
+  claimsFor: (pmid: number) => string[],
+): ReportChanges['statuses'] {
+  const first = new Map<number, ChangeEvent>();
+  const last = new Map<number, ChangeEvent>();
+  for (const e of events.filter((x) => x.action === 'paper-status')) {
+    if (!first.has(e.pmid)) first.set(e.pmid, e);
+    last.delete(e.pmid);
+    last.set(e.pmid, e);
+  }
+  const out: ReportChanges['statuses'] = [];
+  for (const [pmid, e] of last) {
+    const from = asStatus(first.get(pmid)?.oldValue);
+    const to = asStatus(e.newValue);
+    if (from === to) continue;
+    const claims = claimsFor(pmid);
+    if (!claims.length) continue;
+    const state = papers.get(pmid)?.integrity ?? null;
+    // The notice named is one the sources agree on, the latest first: a disputed one is shown with the paper.
+    const disputed = new Set((state?.disagreements ?? []).map((d) => d.notice));
+    const named = (n: { noticeDoi: string | null; noticePmid: number | null }): string => n.noticeDoi ?? `PMID ${n.noticePmid}`;
+    const notice = (state?.notices ?? []).filter((n) => n.status === to)
+      .sort((a, b) => Number(disputed.has(named(a))) - Number(disputed.has(named(b))) || (b.date ?? '').localeCompare(a.date ?? ''))[0] ?? null;
+    out.push({
+      pmid, title: papers.get(pmid)?.title ?? null, from, to, sources: notice?.sources ?? [],
+      notice: notice ? noticeUrl(notice) : null, at: e.at, claims,
+    });
+  }
+  return out;
 }

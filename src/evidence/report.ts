@@ -2,6 +2,7 @@ import { STANCES, type Claim, type Stance, type Tag } from './claims.js';
 import type { Author } from './paper.js';
 import { evidenceKind, lastAuthorGroup } from './kind.js';
 import { chainView, gradeClaim, timeline } from './grade.js';
+import type { IntegrityState, IntegrityStatus, IntegritySource } from './integrity.js';
 
 /** How many papers take each stance on a claim; retracted papers are counted only under `retracted`. */
 export interface StanceCounts {
@@ -11,6 +12,8 @@ export interface StanceCounts {
   retracted: number;
   /** Papers whose reviewers gave the claim different stances, counted here and under no stance. */
   disputed: number;
+  /** Papers under an expression of concern (not retracted), counted here and under no stance. */
+  concern: number;
 }
 
 /** The report's counts: every key present. */
@@ -62,6 +65,8 @@ export interface ReportChanges {
   newTags: { pmid: number; claim: string; stance: Stance; reviewer: string; at: string; title: string | null }[];
   retracted: { pmid: number; title: string | null; notice: number | null; at: string; claims: string[] }[];
   corrected: { pmid: number; title: string | null; kind: 'erratum' | 'expression-of-concern'; notice: number | null; at: string; claims: string[] }[];
+  /** Papers whose integrity status changed, with the source of the news and the claims they are tagged for. */
+  statuses: { pmid: number; title: string | null; from: IntegrityStatus | null; to: IntegrityStatus | null; sources: IntegritySource[]; notice: string | null; at: string; claims: string[] }[];
   grades: { claim: string; from: Grade | null; to: Grade; why: string }[];
 }
 
@@ -76,6 +81,8 @@ export interface ReportPaperInfo {
   doi: string | null;
   retracted: boolean;
   retractionNotice: number | null;
+  /** The status from every source (PubMed, Crossref, Retraction Watch); null when nothing bears on it. */
+  integrity: IntegrityState | null;
   publicationTypes: string[];
   mesh: string[];
   /** The kind a reviewer set with classify, else null (the kind is then derived). */
@@ -95,6 +102,10 @@ export interface ReportEntry {
   at: string;
   retracted: boolean;
   retractionNotice: number | null;
+  /** Under an expression of concern (and not retracted): counted only under `concern`, left out of the grade. */
+  concern: boolean;
+  /** The paper's integrity status with its sources and notices; null when nothing bears on it. */
+  integrity: IntegrityState | null;
   /** Reviewers gave this (not retracted) paper different stances on the claim; counted only under `disputed`. */
   disputed: boolean;
   kind: EvidenceKind;
@@ -154,10 +165,10 @@ export function formatCitation(p: Pick<ReportPaperInfo, 'pmid' | 'authors' | 'ye
 const STANCE_ORDER: Record<Stance, number> = { supports: 0, qualifies: 1, contradicts: 2 };
 
 /** The pmids of a claim's entries that are disputed: not retracted, and tagged with more than one stance. */
-function disputedPmids(entries: readonly Pick<ReportEntry, 'pmid' | 'stance' | 'retracted'>[]): Set<number> {
+function disputedPmids(entries: readonly (Pick<ReportEntry, 'pmid' | 'stance' | 'retracted'> & { concern?: boolean })[]): Set<number> {
   const stances = new Map<number, Set<Stance>>();
   for (const e of entries) {
-    if (e.retracted) continue;
+    if (e.retracted || e.concern) continue;
     const s = stances.get(e.pmid) ?? new Set<Stance>();
     s.add(e.stance);
     stances.set(e.pmid, s);
@@ -187,6 +198,7 @@ export function buildReport(
           pmid: t.pmid, citation: formatCitation(p), title: p.title, year: p.year, doi: p.doi,
           stance: t.stance, note: t.note, reviewer: t.reviewer, at: t.at,
           retracted: p.retracted, retractionNotice: p.retractionNotice, disputed: false,
+          concern: !p.retracted && Boolean(p.integrity?.concern), integrity: p.integrity,
           kind: p.kindOverride ?? evidenceKind(p.publicationTypes, p.mesh),
           kindOverridden: p.kindOverride !== null,
           group: lastAuthorGroup(p.authors),
@@ -197,6 +209,7 @@ export function buildReport(
       .map((e) => ({ ...e, disputed: disputed.has(e.pmid) }))
       .sort((a, b) =>
         Number(a.retracted) - Number(b.retracted) ||
+        Number(a.concern) - Number(b.concern) ||
         Number(a.disputed) - Number(b.disputed) ||
         // A disputed paper's reviewers stay together, whatever their stances.
         (a.disputed ? (b.year ?? 0) - (a.year ?? 0) || a.pmid - b.pmid : 0) ||
@@ -220,15 +233,15 @@ export function buildReport(
  * Counts distinct papers: a retracted paper once, under `retracted`, whatever its stances; a paper whose
  * reviewers differ once, under `disputed`; any other paper once, under the stance its reviewers agree on.
  */
-export function countStances(entries: readonly Pick<ReportEntry, 'pmid' | 'stance' | 'retracted'>[]): ReportCounts {
+export function countStances(entries: readonly (Pick<ReportEntry, 'pmid' | 'stance' | 'retracted'> & { concern?: boolean })[]): ReportCounts {
   const disputed = disputedPmids(entries);
-  const sets: Record<Stance | 'retracted' | 'disputed', Set<number>> = {
-    supports: new Set(), qualifies: new Set(), contradicts: new Set(), retracted: new Set(), disputed: new Set(),
+  const sets: Record<Stance | 'retracted' | 'disputed' | 'concern', Set<number>> = {
+    supports: new Set(), qualifies: new Set(), contradicts: new Set(), retracted: new Set(), disputed: new Set(), concern: new Set(),
   };
-  for (const e of entries) sets[e.retracted ? 'retracted' : disputed.has(e.pmid) ? 'disputed' : e.stance].add(e.pmid);
+  for (const e of entries) sets[e.retracted ? 'retracted' : e.concern ? 'concern' : disputed.has(e.pmid) ? 'disputed' : e.stance].add(e.pmid);
   return {
     supports: sets.supports.size, qualifies: sets.qualifies.size, contradicts: sets.contradicts.size,
-    retracted: sets.retracted.size, disputed: sets.disputed.size,
+    retracted: sets.retracted.size, disputed: sets.disputed.size, concern: sets.concern.size,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Claim, Stance } from './claims.js';
 import type { Paper, RawFormat } from './paper.js';
 import type { StanceCounts } from './report.js';
 import type { ClaimSuggestion } from './suggest.js';
+import type { IntegrityDisagreement, IntegritySource, IntegrityState, IntegrityStatus } from './integrity.js';
 import type { Estimate } from '../screening/screening.js';
 
 // The shapes the use cases return and the renderers print: plain data, no behaviour, so that src/report
@@ -83,6 +84,56 @@ export interface SearchSummary {
   refresh: RefreshOutcome | null;
   requests: number;
   retries: number;
+  /** The Crossref check of the tagged papers after the PubMed part; absent in a dry run or without one. */
+  integrity?: IntegrityCheckOutcome | null;
+}
+
+/** One paper whose integrity status changed or got a new notice. */
+export interface StatusChangeView {
+  pmid: number;
+  title: string | null;
+  from: IntegrityStatus | null;
+  to: IntegrityStatus | null;
+  /** The claims the paper is tagged for. */
+  claims: string[];
+  /** The notices that were new, with their sources. */
+  notices: { status: IntegrityStatus; source: IntegritySource; noticeDoi: string | null; noticePmid: number | null; date: string | null }[];
+  disagreements: IntegrityDisagreement[];
+}
+
+/** What one Crossref check did (`integrity check`, or the end of `search`). */
+export interface IntegrityCheckOutcome {
+  ok: boolean;
+  /** Why the check stopped or what failed, else null. */
+  error: string | null;
+  /** Papers looked at, and how many of them have no DOI to ask about. */
+  papers: number;
+  withoutDoi: number;
+  /** Papers Crossref answered for (with a record or a 404). */
+  checked: number;
+  /** Papers Crossref has no record of (404). */
+  noRecord: number;
+  failed: { pmid: number; doi: string; error: string }[];
+  changes: StatusChangeView[];
+  requests: number;
+  retries: number;
+}
+
+/** What `integrity import FILE.csv` did. */
+export interface IntegrityImportOutcome {
+  file: string;
+  /** Data rows read. */
+  rows: number;
+  /** Rows about papers in the library. */
+  matchedRows: number;
+  papers: number;
+  /** Notices recorded for the first time. */
+  added: number;
+  /** Notices already recorded from an earlier import. */
+  unchanged: number;
+  /** Matched rows whose RetractionNature is no status claimwatch knows. */
+  unknownNature: number;
+  changes: StatusChangeView[];
 }
 
 /** What `claimwatch fetch` did. */
@@ -183,6 +234,8 @@ export type PaperView = Omit<Paper, 'raw' | 'rawFormat'> & {
   tags: { claim: string; stance: Stance; note: string | null; reviewer: string; at: string }[];
   /** Which saved searches (or 'reading-list', 'fetch') found the paper, and when; only `show` fills it. */
   foundBy?: { source: string; firstSeenAt: string }[];
+  /** The integrity status from every source, with its notices and any disagreement; null when nothing bears on it. */
+  integrity: IntegrityState | null;
 };
 
 /** What a tagging action did, for the command to report. */
@@ -195,6 +248,8 @@ export interface TagChange {
   from: Stance | null;
   to: Stance | null;
   note: string | null;
+  /** A dismissal's standard exclusion reason (its code), when one was chosen. */
+  reasonCode?: string | null;
   retracted: boolean;
 }
 
@@ -227,7 +282,7 @@ export type LogEntry = HistoryEntry & { kind: LogKind };
 // Triage
 
 /** What the single-key reader is waiting for: any key, the stance of a chosen claim, or the text of a note. */
-export type KeyMode = { kind: 'browse' } | { kind: 'stance'; claim: string } | { kind: 'note'; text: string };
+export type KeyMode = { kind: 'browse' } | { kind: 'stance'; claim: string } | { kind: 'note'; text: string } | { kind: 'reason' };
 
 /** Everything the card of the current paper shows. */
 export interface TriageCard {

@@ -1,7 +1,7 @@
-import { allNotes, authorName, pubmedUrl, tagPairs, type ExportItem } from './item.js';
+import { allNotes, authorName, pubmedUrl, statusWord, tagPairs, type ExportItem } from './item.js';
 
 /** The CSV columns, in order. */
-export const CSV_COLUMNS = ['pmid', 'doi', 'title', 'authors', 'journal', 'year', 'retracted', 'tags', 'notes', 'url'] as const;
+export const CSV_COLUMNS = ['pmid', 'doi', 'title', 'authors', 'journal', 'year', 'retracted', 'status', 'tags', 'notes', 'url'] as const;
 
 // RFC 4180 (https://www.rfc-editor.org/rfc/rfc4180): records end in CRLF; a field holding a comma,
 // a double quote or a line break is quoted, with its quotes doubled.
@@ -29,6 +29,7 @@ function row(item: ExportItem): (string | number | boolean | null)[] {
     item.journal,
     item.year,
     item.retracted,
+    statusWord(item),
     tagPairs(item).join(';'),
     allNotes(item).join('; '),
     pubmedUrl(item.pmid),

@@ -16,6 +16,11 @@ const LINK_TAGS: Readonly<Record<string, LinkType>> = {
   ECF: 'ExpressionOfConcernFor',
   CIN: 'CommentIn',
   UIN: 'UpdateIn',
+  UOF: 'UpdateOf',
+  RRI: 'RetractedandRepublishedIn',
+  RRF: 'RetractedandRepublishedFrom',
+  CRI: 'CorrectedandRepublishedIn',
+  CRF: 'CorrectedandRepublishedFrom',
 };
 
 interface Field {
@@ -217,7 +222,7 @@ function buildPaper(fields: Field[], pmid: number, raw: string): Paper {
     language: first('LA'),
     retracted:
       publicationTypes.some((p) => p.toLowerCase() === 'retracted publication') ||
-      links.some((l) => l.type === 'RetractionIn'),
+      links.some((l) => l.type === 'RetractionIn' || l.type === 'RetractedandRepublishedIn'),
     links,
     dateRevised: compactDate(first('LR')),
     entrezDate: slashDate(first('EDAT')),

@@ -550,7 +550,7 @@ function requirePmid(container: XmlElement): number {
 function isRetracted(publicationTypes: string[], links: PaperLink[]): boolean {
   return (
     publicationTypes.some((p) => p.toLowerCase() === 'retracted publication') ||
-    links.some((l) => l.type === 'RetractionIn')
+    links.some((l) => l.type === 'RetractionIn' || l.type === 'RetractedandRepublishedIn')
   );
 }
 

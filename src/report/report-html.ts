@@ -1,6 +1,8 @@
 import type { Stance } from '../evidence/claims.js';
 import type { ChainView, Grade, Report, ReportChanges, ReportClaim, ReportEntry, TimelinePoint } from '../evidence/report.js';
 import { visibleData } from './visible.js';
+import { entryIntegrityNotes } from './integrity-views.js';
+import { SOURCE_LABELS, STATUS_LABELS } from '../evidence/integrity.js';
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values (SVG included). */
 export function escapeHtml(s: string): string {
@@ -15,8 +17,8 @@ const REVIEW = {
   doi: '10.3389/fpsyt.2022.991753',
 };
 
-type Segment = 'supports' | 'qualifies' | 'contradicts' | 'disputed' | 'retracted';
-const SEGMENTS: readonly Segment[] = ['supports', 'qualifies', 'contradicts', 'disputed', 'retracted'];
+type Segment = 'supports' | 'qualifies' | 'contradicts' | 'disputed' | 'concern' | 'retracted';
+const SEGMENTS: readonly Segment[] = ['supports', 'qualifies', 'contradicts', 'disputed', 'concern', 'retracted'];
 const STANCES: readonly Stance[] = ['supports', 'qualifies', 'contradicts'];
 
 const COLOUR: Record<Segment, string> = {
@@ -24,6 +26,7 @@ const COLOUR: Record<Segment, string> = {
   qualifies: '#d08a00',
   contradicts: '#c62828',
   disputed: '#6a4c93',
+  concern: '#b26a00',
   retracted: '#9e9e9e',
 };
 
@@ -36,7 +39,7 @@ const GRADE_COLOUR: Record<Grade, { fill: string; ink: string }> = {
 };
 
 const LABEL: Record<Segment, string> = {
-  supports: 'Supports', qualifies: 'Qualifies', contradicts: 'Contradicts', disputed: 'Disputed', retracted: 'Retracted',
+  supports: 'Supports', qualifies: 'Qualifies', contradicts: 'Contradicts', disputed: 'Disputed', concern: 'Concern', retracted: 'Retracted',
 };
 
 const pubmedUrl = (pmid: number): string => `https://pubmed.ncbi.nlm.nih.gov/${encodeURIComponent(String(pmid))}/`;
@@ -145,15 +148,23 @@ function tagLine(e: ReportEntry, withStance: boolean): string {
   return `<div class="tag">${stance}<span class="reviewer">${esc(e.reviewer)}</span>${note}</div>`;
 }
 
-function paperItem(group: readonly ReportEntry[], deciding: ReadonlySet<number>, mode: 'agreed' | 'disputed' | 'retracted'): string {
+function integrityHtml(e: ReportEntry): string {
+  return entryIntegrityNotes(e.integrity).map((n) =>
+    `<div class="flag-line integrity" data-integrity>${esc(n.text)}${n.url ? ` · ${link(n.url, 'notice', 'integrity-notice')}` : ''}</div>`).join('');
+}
+
+function paperItem(group: readonly ReportEntry[], deciding: ReadonlySet<number>, mode: 'agreed' | 'disputed' | 'retracted' | 'concern'): string {
   const e = group[0]!;
   const cls = mode === 'agreed' ? 'paper' : `paper ${mode}`;
   let body = paperHead(e, deciding);
+  const was = [...new Set(group.map((t) => t.stance))].join(', ');
   if (mode === 'retracted') {
-    const was = [...new Set(group.map((t) => t.stance))].join(', ');
     const notice = e.retractionNotice ? ` · ${link(pubmedUrl(e.retractionNotice), `retraction notice PMID ${e.retractionNotice}`, 'notice')}` : '';
-    body = `<div class="struck">${body}</div><div class="retraction"><span class="flag">Retracted</span> was: ${esc(was)}; not counted${notice}</div>`;
+    const word = e.integrity?.status && e.integrity.status !== 'retracted' ? STATUS_LABELS[e.integrity.status] : 'retracted';
+    body = `<div class="struck">${body}</div><div class="retraction"><span class="flag">${esc(word[0]!.toUpperCase() + word.slice(1))}</span> was: ${esc(was)}; not counted${notice}</div>`;
   }
+  if (mode === 'concern') body += `<div class="flag-line"><span class="flag">Expression of concern</span> was: ${esc(was)}; counted apart, left out of the grade</div>`;
+  body += integrityHtml(e);
   if (mode === 'disputed') body += '<div class="flag-line"><span class="flag disputed-flag">Disputed</span> reviewers differ; counted once, as disputed</div>';
   body += group.map((t) => tagLine(t, mode !== 'agreed')).join('');
   return `<li class="${cls}" data-pmid="${e.pmid}"${mode === 'agreed' ? ` data-stance="${esc(e.stance)}"` : ''}>${body}</li>`;
@@ -164,13 +175,17 @@ function papersSection(c: ReportClaim): string {
   const deciding = new Set(c.deciding ?? []);
   const out: string[] = [];
   for (const s of STANCES) {
-    const groups = groupByPaper(c.papers.filter((e) => !e.retracted && !e.disputed && e.stance === s));
+    const groups = groupByPaper(c.papers.filter((e) => !e.retracted && !e.concern && !e.disputed && e.stance === s));
     if (!groups.length) continue;
     out.push(`<div class="group" data-group="${s}"><h4 style="border-color:${COLOUR[s]}">${LABEL[s]} <span class="n">${groups.length}</span></h4><ul class="papers">${groups.map((g) => paperItem(g, deciding, 'agreed')).join('')}</ul></div>`);
   }
   const disputed = groupByPaper(c.papers.filter((e) => !e.retracted && e.disputed));
   if (disputed.length) {
     out.push(`<div class="group" data-group="disputed"><h4 style="border-color:${COLOUR.disputed}">Disputed <span class="n">${disputed.length}</span></h4><ul class="papers">${disputed.map((g) => paperItem(g, deciding, 'disputed')).join('')}</ul></div>`);
+  }
+  const concern = groupByPaper(c.papers.filter((e) => e.concern));
+  if (concern.length) {
+    out.push(`<div class="group" data-group="concern"><h4 style="border-color:${COLOUR.concern}">Expression of concern <span class="n">${concern.length}</span></h4><ul class="papers">${concern.map((g) => paperItem(g, deciding, 'concern')).join('')}</ul></div>`);
   }
   const retracted = groupByPaper(c.papers.filter((e) => e.retracted));
   if (retracted.length) {
@@ -285,12 +300,19 @@ function changesSection(ch: ReportChanges): string {
     parts.push(`<h3>Grades</h3><ul class="changes">${ch.grades.map((g) =>
       `<li data-change="grade"><b>${esc(g.claim)}</b> ${g.from ? `${gradeBadge(g.from)} → ` : ''}${gradeBadge(g.to)}${g.why ? ` <span class="muted">${esc(g.why)}</span>` : ''}</li>`).join('')}</ul>`);
   }
-  if (ch.retracted.length) {
-    parts.push(`<h3>Retracted</h3><ul class="changes">${ch.retracted.map((x) =>
+  const told = new Set((ch.statuses ?? []).map((x) => x.pmid));
+  const retractedNews = ch.retracted.filter((x) => !told.has(x.pmid));
+  const correctedNews = ch.corrected.filter((x) => !told.has(x.pmid));
+  if (retractedNews.length) {
+    parts.push(`<h3>Retracted</h3><ul class="changes">${retractedNews.map((x) =>
       `<li data-change="retracted" data-pmid="${x.pmid}"><span class="flag">Retracted</span> <span class="struck">${x.title ? esc(x.title) : ''}</span> ${link(pubmedUrl(x.pmid), `PMID ${x.pmid}`)}${x.notice ? ` · ${link(pubmedUrl(x.notice), 'notice', 'notice')}` : ''} <span class="muted">${esc(x.claims.join(', '))} · ${esc(x.at)}</span></li>`).join('')}</ul>`);
   }
-  if (ch.corrected.length) {
-    parts.push(`<h3>Corrected</h3><ul class="changes">${ch.corrected.map((x) =>
+  if (ch.statuses?.length) {
+    parts.push(`<h3>Integrity</h3><ul class="changes">${ch.statuses.map((x) =>
+      `<li data-change="status" data-pmid="${x.pmid}" data-status="${esc(x.to ?? 'none')}"><span class="flag">${esc(x.to ? STATUS_LABELS[x.to] : 'no status')}</span> ${x.title ? esc(x.title) : ''} ${link(pubmedUrl(x.pmid), `PMID ${x.pmid}`)}${x.sources.length ? ` <span class="source">source: ${esc(x.sources.map((s) => SOURCE_LABELS[s]).join(', '))}</span>` : ''}${x.notice ? ` · ${link(x.notice, 'notice', 'integrity-notice')}` : ''} <span class="muted">was ${esc(x.from ? STATUS_LABELS[x.from] : 'no status')} · ${esc(x.claims.join(', '))} · ${esc(x.at)}</span></li>`).join('')}</ul>`);
+  }
+  if (correctedNews.length) {
+    parts.push(`<h3>Corrected</h3><ul class="changes">${correctedNews.map((x) =>
       `<li data-change="corrected" data-pmid="${x.pmid}">${esc(x.kind)}: ${x.title ? esc(x.title) : ''} ${link(pubmedUrl(x.pmid), `PMID ${x.pmid}`)}${x.notice ? ` · ${link(pubmedUrl(x.notice), 'notice')}` : ''} <span class="muted">${esc(x.claims.join(', '))} · ${esc(x.at)}</span></li>`).join('')}</ul>`);
   }
   if (ch.newTags.length) {
@@ -354,6 +376,7 @@ figure{margin:0}figcaption{font-size:12px;color:var(--muted)}
 .disputed-flag{background:#6a4c93}
 .retraction,.flag-line{font-size:12.5px;color:#4b5563;margin:2px 0}
 .chain svg{max-width:100%;height:auto;display:block;margin:6px 0}
+.prisma-flow{margin:0}.prisma-flow svg{max-width:100%;height:auto;display:block}
 .node-id{font-size:13px;font-weight:700}.node-slug{font-weight:400}.node-grade{font-size:11.5px}
 .weak-label{font-size:11px;font-weight:700;fill:#b71c1c}
 .weakest-text{font-size:14px}
@@ -363,13 +386,15 @@ footer{margin-top:40px;font-size:12px;color:var(--muted);border-top:1px solid va
 `;
 
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched. */
-export function renderReportHtml(r: Report): string {
+export function renderReportHtml(r: Report, extra: { prismaSvg?: string } = {}): string {
   r = visibleData(r);
   const review = `<p class="review">Claims of ${esc('Sottile & Vida 2022')}: <i>${esc(REVIEW.citation)}</i> ${link(pubmedUrl(REVIEW.pmid), `PMID ${REVIEW.pmid}`)} · ${link(doiUrl(REVIEW.doi), `doi:${REVIEW.doi}`)}</p>`;
   const body = [
     `<header class="top"><h1>Evidence report</h1>${review}<p class="generated">Generated <time datetime="${esc(r.generatedAt)}">${esc(r.generatedAt)}</time> by claimwatch · ${r.claims.length} claim${r.claims.length === 1 ? '' : 's'}</p></header>`,
     `<section data-section="summary"><h2>Summary</h2>${r.claims.length ? summaryTable(r) : '<p class="muted">No claims.</p>'}</section>`,
     `<section data-section="chain"><h2>The mechanism chain</h2>${chainSvg(r)}</section>`,
+    // Rendered by renderPrismaSvg, which escapes its own text.
+    extra.prismaSvg ? `<section data-section="prisma"><h2>PRISMA 2020 flow</h2><figure class="prisma-flow">${extra.prismaSvg}</figure></section>` : '',
     r.changes ? changesSection(r.changes) : '',
     ...r.claims.map(claimSection),
     '<footer>Counts are distinct papers: a retracted paper counts only as retracted, a paper whose reviewers differ only as disputed. An evidence kind marked * was set by a reviewer.</footer>',

@@ -2,6 +2,7 @@ import type { Stance } from '../evidence/claims.js';
 import type { Report, ReportClaim, ReportEntry } from '../evidence/report.js';
 import { changesHeading, changesLines, chainLines, groupByPaper, timelineLine } from './report-text.js';
 import { visibleData } from './visible.js';
+import { entryIntegrityNotes } from './integrity-views.js';
 
 /** The paper's evidence kind: "_animal_", "_rct-patients_ (set by a reviewer)". */
 function mdKind(e: Pick<ReportEntry, 'kind' | 'kindOverridden'>): string {
@@ -28,9 +29,10 @@ function entry(e: ReportEntry): string {
   const notice = e.retractionNotice
     ? `, [retraction notice](https://pubmed.ncbi.nlm.nih.gov/${e.retractionNotice}/)`
     : '';
-  const lines = [`- ${e.retracted ? `~~${body}~~ **RETRACTED** (was: ${e.stance}; not counted${notice})` : body}`];
+  const lines = [`- ${e.retracted ? `~~${body}~~ **RETRACTED** (was: ${e.stance}; not counted${notice})` : e.concern ? `${body} **EXPRESSION OF CONCERN** (was: ${e.stance}; counted apart)` : body}`];
   const meta = [e.note ? `“${escapeMarkdown(e.note)}”` : null, `— ${escapeMarkdown(e.reviewer)}`].filter(Boolean).join(' ');
   lines.push(`  ${meta} · ${mdKind(e)}`);
+  for (const n of entryIntegrityNotes(e.integrity)) lines.push(`  - ${escapeMarkdown(n.text)}${n.url ? ` ([notice](${encodeURI(n.url)}))` : ''}`);
   return lines.join('\n');
 }
 
@@ -65,9 +67,11 @@ export function renderReportMarkdown(r: Report): string {
     out.push(`## ${escapeMarkdown(changesHeading(r.changes))}`, '');
     if (r.changes.basis !== 'none') out.push(...(lines.length ? lines.map((l) => `- ${escapeMarkdown(l.replace(/ -> /g, ' → '))}`) : ['_Nothing changed._']), '');
   }
-  out.push('| Claim | Statement | Supports | Qualifies | Contradicts | Retracted | Disputed | Grade |', '|---|---|---:|---:|---:|---:|---:|---|');
+  // The concern column appears once a tagged paper is under an expression of concern.
+  const concern = r.claims.some((c) => c.counts.concern > 0);
+  out.push(`| Claim | Statement | Supports | Qualifies | Contradicts | Retracted | Disputed |${concern ? ' Concern |' : ''} Grade |`, `|---|---|---:|---:|---:|---:|---:|${concern ? '---:|' : ''}---|`);
   for (const c of r.claims) {
-    out.push(`| ${c.id} ${c.slug} | ${escapeMarkdown(c.statement)} | ${c.counts.supports} | ${c.counts.qualifies} | ${c.counts.contradicts} | ${c.counts.retracted} | ${c.counts.disputed} | ${c.grade} |`);
+    out.push(`| ${c.id} ${c.slug} | ${escapeMarkdown(c.statement)} | ${c.counts.supports} | ${c.counts.qualifies} | ${c.counts.contradicts} | ${c.counts.retracted} | ${c.counts.disputed} |${concern ? ` ${c.counts.concern} |` : ''} ${c.grade} |`);
   }
   out.push('');
   if (r.chain.claims.length) {
@@ -78,13 +82,13 @@ export function renderReportMarkdown(r: Report): string {
   for (const c of r.claims) {
     out.push(`## ${c.id} ${c.slug}${c.retired ? ' (retired)' : ''}`, '', `> ${escapeMarkdown(c.statement)}`, '');
     out.push(...statementHistory(c));
-    out.push(`Supports ${c.counts.supports} · qualifies ${c.counts.qualifies} · contradicts ${c.counts.contradicts} · retracted ${c.counts.retracted} · disputed ${c.counts.disputed}`, '');
+    out.push(`Supports ${c.counts.supports} · qualifies ${c.counts.qualifies} · contradicts ${c.counts.contradicts} · retracted ${c.counts.retracted} · disputed ${c.counts.disputed}${c.counts.concern ? ` · under concern ${c.counts.concern}` : ''}`, '');
     const rest = c.reason.startsWith(c.grade) ? c.reason.slice(c.grade.length).replace(/^:\s*/, '') : c.reason;
     out.push(`**Grade: ${c.grade}.**${rest ? ` ${escapeMarkdown(rest)}` : ''}`, '');
     if (c.timeline.length) out.push(`By year (supports/qualifies/contradicts, cumulative): ${timelineLine(c.timeline)}`, '');
     if (!c.papers.length) out.push('_No tagged papers yet._', '');
     for (const stance of ['supports', 'qualifies', 'contradicts'] as const) {
-      const group = c.papers.filter((e) => !e.retracted && !e.disputed && e.stance === stance);
+      const group = c.papers.filter((e) => !e.retracted && !e.concern && !e.disputed && e.stance === stance);
       if (!group.length) continue;
       out.push(`### ${HEADINGS[stance]}`, '', ...group.map(entry), '');
     }
@@ -92,6 +96,8 @@ export function renderReportMarkdown(r: Report): string {
     if (disputed.length) {
       out.push('### Disputed', '', '_Reviewers gave these papers different stances; each is counted once, as disputed._', '', ...disputed.map(disputedEntry), '');
     }
+    const concerned = c.papers.filter((e) => e.concern);
+    if (concerned.length) out.push('### Under an expression of concern', '', '_Counted apart and left out of the grade until the concern is resolved._', '', ...concerned.map(entry), '');
     const retracted = c.papers.filter((e) => e.retracted);
     if (retracted.length) out.push('### Retracted', '', ...retracted.map(entry), '');
   }

@@ -2,6 +2,8 @@ import type { Stance } from '../evidence/claims.js';
 import type { ChainView, Report, ReportChanges, ReportClaim, ReportEntry, StanceCounts, TimelinePoint } from '../evidence/report.js';
 import type { Colouriser } from './colour.js';
 import { visibleData } from './visible.js';
+import { entryIntegrityNotes, statusChangeText } from './integrity-views.js';
+import { STATUS_LABELS } from '../evidence/integrity.js';
 
 const HEADINGS: Record<Stance, string> = { supports: 'Supports', qualifies: 'Qualifies', contradicts: 'Contradicts' };
 
@@ -21,6 +23,7 @@ export function countsLine(k: StanceCounts, c: Colouriser): string {
     (k.retracted ? c.red : c.dim)(`${k.retracted} retracted`),
   ];
   if (k.disputed !== undefined) parts.push((k.disputed ? c.cyan : c.dim)(`${k.disputed} disputed`));
+  if (k.concern) parts.push(c.yellow(`${k.concern} under concern`));
   return parts.join(' · ');
 }
 
@@ -59,8 +62,11 @@ export function changesLines(ch: ReportChanges): string[] {
   const notice = (n: number | null): string => (n ? `, notice PMID ${n}` : '');
   const claims = (ids: readonly string[]): string => (ids.length ? `; bears on ${ids.join(', ')}` : '');
   for (const t of ch.newTags) out.push(`new tag: PMID ${t.pmid} ${t.claim} ${t.stance} by ${t.reviewer}, ${t.at}${title(t.title)}`);
-  for (const r of ch.retracted) out.push(`newly retracted: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
-  for (const r of ch.corrected) out.push(`${r.kind === 'erratum' ? 'corrected (erratum)' : 'expression of concern'}: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
+  // A paper whose status line names its sources is not listed again as "newly retracted" or "corrected".
+  const told = new Set((ch.statuses ?? []).map((s) => s.pmid));
+  for (const r of ch.retracted.filter((x) => !told.has(x.pmid))) out.push(`newly retracted: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
+  for (const r of ch.corrected.filter((x) => !told.has(x.pmid))) out.push(`${r.kind === 'erratum' ? 'corrected (erratum)' : 'expression of concern'}: PMID ${r.pmid}${title(r.title)}${notice(r.notice)}${claims(r.claims)}`);
+  for (const s of ch.statuses ?? []) out.push(statusChangeText(s));
   for (const g of ch.grades) out.push(`grade of ${g.claim}: ${g.from ?? 'none'} -> ${g.to}: ${g.why}`);
   return out;
 }
@@ -94,8 +100,10 @@ function entryLine(e: ReportEntry, c: Colouriser): string[] {
   lines.push(`    ${e.note ? `"${e.note}" ` : ''}${c.dim(who)}`);
   if (e.retracted) {
     const notice = e.retractionNotice ? `, notice PMID ${e.retractionNotice}` : '';
-    lines.push(`    ${c.red(`RETRACTED (was: ${e.stance}${notice}); not counted`)}`);
+    lines.push(`    ${c.red(`${(e.integrity?.status && e.integrity.status !== 'retracted' ? STATUS_LABELS[e.integrity.status] : 'retracted').toUpperCase()} (was: ${e.stance}${notice}); not counted`)}`);
   }
+  if (e.concern) lines.push(`    ${c.yellow(`UNDER AN EXPRESSION OF CONCERN (was: ${e.stance}); counted apart, not in the grade`)}`);
+  for (const n of entryIntegrityNotes(e.integrity)) lines.push(`    ${c.dim(`${n.text}${n.url ? `  ${n.url}` : ''}`)}`);
   return lines;
 }
 
@@ -118,7 +126,7 @@ export function renderReportText(r: Report, c: Colouriser): string {
     if (claim.timeline.length) out.push(`  ${c.dim('by year (supports/qualifies/contradicts, cumulative):')} ${timelineLine(claim.timeline)}`);
     if (claim.papers.length === 0) out.push(c.dim('  no tagged papers yet'));
     for (const stance of ['supports', 'qualifies', 'contradicts'] as const) {
-      const group = claim.papers.filter((e) => !e.retracted && !e.disputed && e.stance === stance);
+      const group = claim.papers.filter((e) => !e.retracted && !e.concern && !e.disputed && e.stance === stance);
       if (!group.length) continue;
       out.push(stanceColour(c, stance)(` ${HEADINGS[stance]}:`));
       for (const e of group) out.push(...entryLine(e, c));
@@ -127,6 +135,11 @@ export function renderReportText(r: Report, c: Colouriser): string {
     if (disputed.length) {
       out.push(c.cyan(` Disputed (reviewers differ; counted only as disputed, see \`claimwatch conflicts --claim ${claim.id}\`):`));
       for (const g of disputed) out.push(...disputedLines(g, c));
+    }
+    const concern = claim.papers.filter((e) => e.concern);
+    if (concern.length) {
+      out.push(c.yellow(' Under an expression of concern (counted apart, left out of the grade):'));
+      for (const e of concern) out.push(...entryLine(e, c));
     }
     const retracted = claim.papers.filter((e) => e.retracted);
     if (retracted.length) {

@@ -2,6 +2,7 @@ import type { FetchSummary, NewPaper, QuerySummary, RunRow, SearchSummary, Tagge
 import type { Colouriser } from './colour.js';
 import { addDays, OVERLAP_DAYS } from '../evidence/search-window.js';
 import { visibleData } from './visible.js';
+import { statusChangeLines } from './integrity-views.js';
 
 const KIND_WORDS: Record<TaggedChange['kinds'][number], string> = {
   retracted: 'RETRACTED',
@@ -65,6 +66,12 @@ export function renderSearchSummary(s: SearchSummary, c: Colouriser, width = 100
     else out.push(`${c.bold('tagged papers')}: ${r.checked} checked, ${r.updated} changed${r.notReturned.length ? `, not returned: ${r.notReturned.join(', ')}` : ''}`);
     const plain = r.changes.filter((x) => !s.alerts.includes(x));
     for (const x of plain) out.push(changeLine(x, c));
+  }
+  if (s.integrity) {
+    const i = s.integrity;
+    out.push(`${c.bold('Crossref')}: ${i.checked} of ${i.papers - i.withoutDoi} tagged papers with a DOI checked${i.changes.length ? `, ${i.changes.length} with news` : ''}`);
+    out.push(...statusChangeLines(i.changes, c));
+    if (i.error) out.push(`  ${c.red(`FAILED: ${i.error}`)}`);
   }
   if (s.error) out.push(c.red(`stopped: ${s.error}`));
   if (s.dryRun) out.push(c.dim('dry run: nothing was fetched or stored'));

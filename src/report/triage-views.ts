@@ -5,6 +5,8 @@ import type { KeyMode, PaperView, TriageCard, TriageEvent, TriageSummary } from 
 import type { Colouriser } from './colour.js';
 import { wrapText } from './views.js';
 import { visibleData } from './visible.js';
+import type { Reason } from '../evidence/reasons.js';
+import { renderReasonChoices } from './reasons-views.js';
 
 /** Layout of a card: the terminal width, and its height when the card must fit one screen. */
 export interface CardLayout {
@@ -169,9 +171,13 @@ export function porcelainSummary(s: TriageSummary): Record<string, unknown> {
 }
 
 /** The line that says what the keys do now (it depends on the mode). */
-export function renderTriagePrompt(mode: KeyMode, card: TriageCard, c: Colouriser): string {
+export function renderTriagePrompt(mode: KeyMode, card: TriageCard, c: Colouriser, reasons: readonly Reason[] = []): string {
   mode = visibleData(mode);
   card = visibleData(card);
+  if (mode.kind === 'reason') {
+    const list = reasons.length ? `${renderReasonChoices(reasons)} · ` : '';
+    return `${c.bold('Dismiss, why?')} ${list}enter none · esc cancels`;
+  }
   if (mode.kind === 'stance') {
     const claim = card.numbering.find((k) => k.id === mode.claim);
     return `${c.bold(`${mode.claim}${claim ? ` ${claim.slug}` : ''}`)} → ${c.green('s')} supports · ${c.yellow('q')} qualifies · ${c.red('c')} contradicts · esc cancels`;
@@ -187,7 +193,7 @@ export function renderTriageHelp(c: Colouriser): string {
     '  1-9        choose the claim with that number on the card, then:',
     '    s q c    its stance: supports, qualifies, contradicts (esc cancels)',
     '  n          add a note to the last tag you made on this paper (type it, enter saves)',
-    '  d          dismiss the paper (reviewed, bears on no claim) and move on',
+    '  d          dismiss the paper (reviewed, bears on no claim): then a reason\'s number, or enter for none',
     '  k          skip it for now and move on',
     '  enter, space, j   next paper (after the tags you made)',
     '  u          undo the last tag, note, dismissal or skip',

@@ -4,6 +4,8 @@ import { skippedText } from '../formats/fields.js';
 import type { Colouriser } from './colour.js';
 import { countsLine } from './report-text.js';
 import { visibleData } from './visible.js';
+import { integrityLines } from './integrity-views.js';
+import { noticeKindOf, STATUS_LABELS } from '../evidence/integrity.js';
 
 /** "177 added, 0 updated, 0 unchanged, 0 deleted" per file, then the totals. */
 export function renderImportSummary(s: ImportSummary, c: Colouriser): string {
@@ -72,10 +74,13 @@ export function renderPaper(p: PaperView, c: Colouriser, width = 80): string {
   if (p.doi) out.push(`DOI  ${p.doi}  https://doi.org/${p.doi}`);
   if (p.pmcid) out.push(`PMC  ${p.pmcid}`);
   if (p.publicationTypes.length) out.push(c.dim(`Types: ${p.publicationTypes.join('; ')}`));
+  const notice = noticeKindOf(p.publicationTypes);
+  if (notice) out.push(c.yellow(`This record is itself ${notice === 'erratum' ? 'an erratum' : notice === 'retraction notice' ? 'a retraction notice' : 'an expression of concern'}, not a study`));
   if (p.retracted) {
     const notice = p.links.find((l) => l.type === 'RetractionIn');
     out.push(c.red(`RETRACTED${notice ? `: ${notice.source ?? ''}${notice.pmid ? ` (PMID ${notice.pmid})` : ''}` : ''}`));
   }
+  out.push(...integrityLines(p.integrity ?? null, c));
   for (const l of p.links.filter((l) => l.type !== 'RetractionIn' && l.type !== 'CommentIn')) {
     out.push(c.yellow(`${l.type}: ${l.source ?? ''}${l.pmid ? ` (PMID ${l.pmid})` : ''}`));
   }
@@ -98,7 +103,10 @@ export function renderPaperList(papers: PaperView[], c: Colouriser, empty: strin
   const lines = papers.map((p) => {
     const first = p.authors[0];
     const who = first ? (first.collective ?? first.last ?? '') : '';
-    const flags = [p.retracted ? c.red('[retracted]') : '', p.deleted ? c.red('[deleted]') : '', p.dismissed ? c.dim('[dismissed]') : '']
+    const status = p.integrity?.status;
+    const excludedAs = status && status !== 'retracted' && p.integrity?.excluded ? STATUS_LABELS[status] : 'retracted';
+    const flags = [p.retracted ? c.red(`[${excludedAs}]`) : '', status === 'concern' ? c.yellow('[concern]') : '', status === 'corrected' ? c.yellow('[corrected]') : '',
+      status === 'reinstated' ? c.green('[reinstated]') : '', p.deleted ? c.red('[deleted]') : '', p.dismissed ? c.dim('[dismissed]') : '']
       .filter(Boolean).join(' ');
     const tags = p.tags.map((t) => `${t.claim}:${t.stance[0]}`).join(' ');
     return [String(p.pmid).padStart(8), String(p.year ?? '----'), who.slice(0, 18).padEnd(18), (p.title ?? '').slice(0, 90), flags, c.cyan(tags)]

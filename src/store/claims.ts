@@ -48,21 +48,25 @@ export function updateClaim(db: Db, c: Claim): void {
 
 /**
  * Number of papers per claim and stance (distinct PMIDs), as the report counts them: a retracted paper
- * only under retracted, a paper whose reviewers gave different stances only under disputed.
+ * only under retracted, one under an expression of concern only under concern, a paper whose reviewers
+ * gave different stances only under disputed.
  */
 export function claimTagCounts(db: Db): Map<string, StanceCounts> {
   const rows = db
     .prepare(
       `WITH per AS (
-         SELECT t.claim_id, t.pmid, p.retracted, count(DISTINCT t.stance) AS stances, min(t.stance) AS stance
-         FROM tags t JOIN papers p ON p.pmid = t.pmid
+         SELECT t.claim_id, t.pmid, p.retracted, count(DISTINCT t.stance) AS stances, min(t.stance) AS stance,
+                -- A paper stored before integrity statuses existed has no status row: its PubMed links decide.
+                coalesce(max(s.concern), max(p.links LIKE '%"ExpressionOfConcernIn"%')) AS concern
+         FROM tags t JOIN papers p ON p.pmid = t.pmid LEFT JOIN integrity_status s ON s.pmid = t.pmid
          GROUP BY t.claim_id, t.pmid)
        SELECT claim_id AS claimId,
-              sum(retracted = 0 AND stances = 1 AND stance = 'supports') AS supports,
-              sum(retracted = 0 AND stances = 1 AND stance = 'qualifies') AS qualifies,
-              sum(retracted = 0 AND stances = 1 AND stance = 'contradicts') AS contradicts,
+              sum(retracted = 0 AND concern = 0 AND stances = 1 AND stance = 'supports') AS supports,
+              sum(retracted = 0 AND concern = 0 AND stances = 1 AND stance = 'qualifies') AS qualifies,
+              sum(retracted = 0 AND concern = 0 AND stances = 1 AND stance = 'contradicts') AS contradicts,
               sum(retracted = 1) AS retracted,
-              sum(retracted = 0 AND stances > 1) AS disputed
+              sum(retracted = 0 AND concern = 0 AND stances > 1) AS disputed,
+              sum(retracted = 0 AND concern = 1) AS concern
        FROM per GROUP BY claim_id`,
     )
     .all() as ({ claimId: string } & StanceCounts)[];

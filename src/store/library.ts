@@ -22,10 +22,11 @@ const WHERE: Record<PaperFilter, string> = {
  */
 export function listPapers(
   db: Db,
-  q: { filter: PaperFilter; claim?: string; limit?: number; offset?: number },
+  q: { filter: PaperFilter; claim?: string; limit?: number; offset?: number; pmids?: readonly number[] },
 ): StoredPaper[] {
   const claimClause = q.claim ? 'AND EXISTS (SELECT 1 FROM tags t2 WHERE t2.pmid = p.pmid AND t2.claim_id = @claim)' : '';
-  const where = `${WHERE[q.filter]} ${claimClause}`;
+  const pmidClause = q.pmids ? 'AND p.pmid IN (SELECT value FROM json_each(@pmids))' : '';
+  const where = `${WHERE[q.filter]} ${claimClause} ${pmidClause}`;
   const limit = q.limit ?? -1;
   const offset = q.offset ?? 0;
   // SQLite reads LIMIT -1 as no limit.
@@ -47,7 +48,7 @@ export function listPapers(
        )
        SELECT ${PAPER_COLUMNS} FROM page JOIN papers p ON p.pmid = page.pmid ORDER BY page.k DESC, page.pmid DESC`,
     )
-    .all({ claim: q.claim ?? null, head, limit, offset }) as PaperRow[];
+    .all({ claim: q.claim ?? null, head, limit, offset, ...(q.pmids ? { pmids: JSON.stringify(q.pmids) } : {}) }) as PaperRow[];
   return rows.map(rowToPaper);
 }
 

@@ -270,6 +270,94 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX papers_doi ON papers (doi);
       -- What each import skipped: the records of a CSV or RIS file without a PMID.
       ALTER TABLE imports ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+      `,
+  },
+  {
+    name: '0009_integrity',
+    sql: `
+      -- Every integrity notice a source reported for a paper (PubMed, Crossref, Crossref/Retraction Watch,
+      -- a Retraction Watch file), with when claimwatch learned it. Append-only: nothing is ever deleted, and
+      -- the same notice from the same source is recorded once (event_key). No foreign key on pmid: a
+      -- Retraction Watch row may name a paper before the library holds it, and papers may be rebuilt.
+      CREATE TABLE integrity_events (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        pmid         INTEGER NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('retracted', 'withdrawn', 'removed', 'retracted-republished', 'concern', 'corrected', 'reinstated')),
+        source       TEXT NOT NULL CHECK (source IN ('pubmed', 'crossref', 'crossref-rw', 'rw-file')),
+        notice_doi   TEXT,
+        notice_pmid  INTEGER,
+        notice_date  TEXT,
+        nature       TEXT,
+        reason       TEXT,
+        record_id    TEXT,
+        event_key    TEXT NOT NULL,
+        learned_at   TEXT NOT NULL,
+        UNIQUE (pmid, source, event_key)
+      ) STRICT;
+      CREATE TRIGGER integrity_events_no_update BEFORE UPDATE ON integrity_events
+        BEGIN SELECT RAISE(ABORT, 'integrity events are append-only'); END;
+      CREATE TRIGGER integrity_events_no_delete BEFORE DELETE ON integrity_events
+        BEGIN SELECT RAISE(ABORT, 'integrity events are append-only'); END;
+      -- What the events add up to, per paper (derived; rebuilt from integrity_events at any time).
+      -- papers.retracted is kept equal to excluded; every change of status is also in history ('paper-status').
+      CREATE TABLE integrity_status (
+        pmid          INTEGER PRIMARY KEY,
+        status        TEXT,
+        excluded      INTEGER NOT NULL,
+        concern       INTEGER NOT NULL,
+        corrected     INTEGER NOT NULL,
+        state         TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX integrity_status_status ON integrity_status (status);
+      -- When each paper was last asked of Crossref, and what came back (found, none, failed).
+      CREATE TABLE integrity_checks (
+        pmid        INTEGER NOT NULL,
+        source      TEXT NOT NULL,
+        checked_at  TEXT NOT NULL,
+        outcome     TEXT NOT NULL,
+        PRIMARY KEY (pmid, source)
+      ) STRICT;
+    `,
+  },
+  {
+    name: '0010_prisma_reasons',
+    sql: `
+      -- The short, editable list of standard exclusion reasons. number is what a reviewer types
+      -- (dismiss --reason 3, triage "d 3"); code travels in tags export and never changes.
+      CREATE TABLE reasons (
+        number      INTEGER PRIMARY KEY,
+        code        TEXT NOT NULL UNIQUE,
+        label       TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      ) STRICT;
+      -- A dismissal's standard reason (reason keeps the text shown: the label, or free text).
+      ALTER TABLE dismissals ADD COLUMN reason_code TEXT REFERENCES reasons (code);
+      ALTER TABLE history ADD COLUMN reason_code TEXT;
+      -- What each saved search of each run asked PubMed and got back, to show the search was complete.
+      CREATE TABLE run_manifests (
+        run_id          INTEGER NOT NULL REFERENCES runs (id),
+        query           TEXT NOT NULL,
+        at              TEXT NOT NULL,
+        term            TEXT NOT NULL,
+        datetype        TEXT,
+        mindate         TEXT,
+        maxdate         TEXT,
+        sort            TEXT,
+        reported_count  INTEGER NOT NULL,
+        pmids           TEXT NOT NULL,
+        pmids_sha256    TEXT NOT NULL,
+        slices          INTEGER NOT NULL,
+        fetched         TEXT NOT NULL DEFAULT '[]',
+        retried         TEXT NOT NULL DEFAULT '[]',
+        missing         TEXT NOT NULL DEFAULT '[]',
+        requests        INTEGER NOT NULL DEFAULT 0,
+        http_retries    INTEGER NOT NULL DEFAULT 0,
+        status          TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+        error           TEXT,
+        PRIMARY KEY (run_id, query)
+      ) STRICT;
     `,
   },
   {
@@ -288,3 +376,4 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+

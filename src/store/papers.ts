@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
+import { IntegrityStore } from './integrity.js';
 import { isPubmedFormat, type Author, type Paper, type PaperLink, type RawFormat } from '../evidence/paper.js';
 import { PARSED_COLUMNS, type ParsedColumn, type ParsedColumns } from '../evidence/reparse.js';
 
@@ -159,8 +160,12 @@ export class PaperStore {
   private readonly putRawStmt;
   private readonly deleteStmt;
   private readonly historyStmt;
+  /** null on a library not yet migrated to 0009_integrity (a migration test writing an older schema). */
+  private readonly integrity: IntegrityStore | null;
 
   constructor(private readonly db: Db) {
+    const hasIntegrity = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_events'").get() !== undefined;
+    this.integrity = hasIntegrity ? new IntegrityStore(db) : null;
     this.getStmt = db.prepare(`SELECT ${PAPER_COLUMNS} FROM papers p WHERE p.pmid = ?`);
     this.headStmt = db.prepare(
       'SELECT date_revised, raw_format, content_hash, deleted_at, retracted FROM papers WHERE pmid = ?',
@@ -199,10 +204,15 @@ export class PaperStore {
   /** Stores one record given as column values (see paperParams); returns what happened. */
   upsertRow(row: PaperParams, now: string, source: string): UpsertOutcome {
     const hash = row.content_hash;
+    // The retracted flag is what every source says together (store/integrity.ts), not PubMed's alone.
+    const integrity = (): PaperParams => (this.integrity ? {
+      ...row, retracted: this.integrity.reconcilePubmed(row.pmid, row.links, row.publication_types, row.retracted, now, source),
+    } : row);
     const head = this.headStmt.get(row.pmid) as
       | { date_revised: string | null; raw_format: RawFormat; content_hash: string; deleted_at: string | null; retracted: number }
       | undefined;
     if (!head) {
+      row = integrity();
       this.insertStmt.run(...PARAM_COLUMNS.map((c) => row[c]), now, now);
       this.putRawStmt.run(row.pmid, row.raw);
       return 'added';
@@ -212,6 +222,7 @@ export class PaperStore {
       { dateRevised: row.date_revised, rawFormat: row.raw_format, hash },
     );
     if (!replace) return 'unchanged';
+    row = integrity();
     this.updateStmt.run(...SET_COLUMNS.map((c) => row[c]), now, row.pmid);
     // The same hash is the same record: a deleted paper coming back keeps its stored text.
     if (hash !== head.content_hash) this.putRawStmt.run(row.pmid, row.raw);

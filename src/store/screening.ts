@@ -53,3 +53,13 @@ export function inboxPmids(db: Db): number[] {
      ORDER BY coalesce(p.entrez_date, substr(p.added_at, 1, 10)) DESC, p.pmid DESC`,
   ).pluck().all() as number[];
 }
+
+/** What triage has recorded of its ranked screening (JSON in settings), or undefined. */
+export function screeningUseRecord(db: Db): string | undefined {
+  return db.prepare("SELECT value FROM settings WHERE key = 'screening'").pluck().get() as string | undefined;
+}
+
+/** Stores the record of ranked screening. */
+export function saveScreeningUse(db: Db, value: string): void {
+  db.prepare("INSERT INTO settings (key, value) VALUES ('screening', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
+}

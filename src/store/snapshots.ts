@@ -15,7 +15,7 @@ function rowToSnapshot(row: SnapshotRow | undefined): Snapshot | null {
     grade: c.grade!,
     counts: {
       supports: c.counts?.supports ?? 0, qualifies: c.counts?.qualifies ?? 0, contradicts: c.counts?.contradicts ?? 0,
-      retracted: c.counts?.retracted ?? 0, disputed: c.counts?.disputed ?? 0,
+      retracted: c.counts?.retracted ?? 0, disputed: c.counts?.disputed ?? 0, concern: c.counts?.concern ?? 0,
     },
   }));
   return { at: row.at, claims };

@@ -8,6 +8,8 @@ export interface Dismissal {
   pmid: number;
   reviewer: string;
   reason: string | null;
+  /** The standard exclusion reason's code, or null for free text or none. */
+  reasonCode?: string | null;
   at: string;
 }
 
@@ -50,16 +52,16 @@ export function deleteTag(db: Db, pmid: number, claim: string, reviewer: string)
 /** The dismissals of a paper. */
 export function dismissalsForPaper(db: Db, pmid: number): Dismissal[] {
   return db
-    .prepare('SELECT pmid, reviewer, reason, at FROM dismissals WHERE pmid = ? ORDER BY at')
+    .prepare('SELECT pmid, reviewer, reason, reason_code AS reasonCode, at FROM dismissals WHERE pmid = ? ORDER BY at')
     .all(pmid) as Dismissal[];
 }
 
 /** Records or refreshes a reviewer's dismissal. */
 export function putDismissal(db: Db, d: Dismissal): void {
   db.prepare(
-    `INSERT INTO dismissals (pmid, reviewer, reason, at) VALUES (@pmid, @reviewer, @reason, @at)
-     ON CONFLICT (pmid, reviewer) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
-  ).run(d);
+    `INSERT INTO dismissals (pmid, reviewer, reason, reason_code, at) VALUES (@pmid, @reviewer, @reason, @reasonCode, @at)
+     ON CONFLICT (pmid, reviewer) DO UPDATE SET reason = excluded.reason, reason_code = excluded.reason_code, at = excluded.at`,
+  ).run({ ...d, reasonCode: d.reasonCode ?? null });
 }
 
 /** Removes a reviewer's dismissal. */
@@ -82,13 +84,13 @@ export function replayedStateStatements(db: Db): ReplayedStateStatements {
     ON CONFLICT (pmid, claim_id, reviewer) DO UPDATE SET stance = excluded.stance, note = excluded.note,
       created_at = excluded.created_at, updated_at = excluded.updated_at`);
   const delTag = db.prepare('DELETE FROM tags WHERE pmid = ? AND claim_id = ? AND reviewer = ?');
-  const putDis = db.prepare(`INSERT INTO dismissals (pmid, reviewer, reason, at) VALUES (@pmid, @reviewer, @reason, @at)
-    ON CONFLICT (pmid, reviewer) DO UPDATE SET reason = excluded.reason, at = excluded.at`);
+  const putDis = db.prepare(`INSERT INTO dismissals (pmid, reviewer, reason, reason_code, at) VALUES (@pmid, @reviewer, @reason, @reasonCode, @at)
+    ON CONFLICT (pmid, reviewer) DO UPDATE SET reason = excluded.reason, reason_code = excluded.reason_code, at = excluded.at`);
   const delDis = db.prepare('DELETE FROM dismissals WHERE pmid = ? AND reviewer = ?');
   return {
     putTag: (t) => { putTag.run(t); },
     deleteTag: (pmid, claim, reviewer) => { delTag.run(pmid, claim, reviewer); },
-    putDismissal: (d) => { putDis.run(d); },
+    putDismissal: (d) => { putDis.run({ ...d, reasonCode: d.reasonCode ?? null }); },
     deleteDismissal: (pmid, reviewer) => { delDis.run(pmid, reviewer); },
   };
 }

@@ -59,19 +59,19 @@ describe('reparse', () => {
     tagPaper(db, { pmid: xml, claim: 'C1', stance: 'supports', reviewer: 'ann', at: now() });
     dismissPaper(db, { pmid: medline, reviewer: 'bob', at: now() });
     const right = papers(db);
-    // What an older parser stored: no MeSH, no retraction flag, a title with markup, an abstract lost.
-    db.prepare("UPDATE papers SET mesh = '[]', retracted = 0 WHERE pmid = ?").run(xml);
+    // What an older parser stored: no MeSH, no publication types, a title with markup, an abstract lost.
+    db.prepare("UPDATE papers SET mesh = '[]', publication_types = '[]' WHERE pmid = ?").run(xml);
     db.prepare("UPDATE papers SET title = 'An <i>older</i> reading' WHERE pmid IN (?, ?, ?)").run(xml, medline, csv);
     db.prepare('UPDATE papers SET abstract = NULL, authors = ? WHERE pmid = ?').run('[]', csv);
     const kept = untouched(db);
     const old = papers(db);
 
     const dry = reparseLibrary(db, { dryRun: true, now: later });
-    expect(dry).toMatchObject({ dryRun: true, changed: 3, failed: 0, fields: { title: 3, mesh: 1, retracted: 1, abstract: 1, authors: 1 } });
+    expect(dry).toMatchObject({ dryRun: true, changed: 3, failed: 0, fields: { title: 3, mesh: 1, publication_types: 1, abstract: 1, authors: 1 } });
     expect(papers(db)).toEqual(old);
 
     const s = reparseLibrary(db, { now: later });
-    expect(s).toMatchObject({ dryRun: false, changed: 3, failed: 0, fields: { title: 3, mesh: 1, retracted: 1, abstract: 1, authors: 1 } });
+    expect(s).toMatchObject({ dryRun: false, changed: 3, failed: 0, fields: { title: 3, mesh: 1, publication_types: 1, abstract: 1, authors: 1 } });
     expect(s.unchanged).toBe(s.papers - 3);
     // Every column back to what today's parser reads; only the changed papers' updated_at moves.
     const stamp = (rows: unknown[], pmids: number[]): unknown[] =>
@@ -79,6 +79,17 @@ describe('reparse', () => {
     expect(papers(db)).toEqual(stamp(right, [xml, medline, csv]));
     expect(untouched(db)).toEqual(kept);
     expect(reparseLibrary(db, { now: later })).toMatchObject({ changed: 0, failed: 0 });
+  });
+
+  it('leaves the retracted flag, which every integrity source decides together, as it is', async () => {
+    const db = await library();
+    const csv = pmidOf(db, 'csv');
+    // As if Retraction Watch had named the paper: PubMed's record alone says nothing of it.
+    db.prepare('UPDATE papers SET retracted = 1 WHERE pmid = ?').run(csv);
+    db.prepare('UPDATE papers SET retracted = 0 WHERE pmid = 10066780').run();
+    expect(reparseLibrary(db, { now: later })).toMatchObject({ changed: 0, failed: 0 });
+    expect(db.prepare('SELECT pmid, retracted FROM papers WHERE pmid IN (?, 10066780) ORDER BY pmid').all(csv)).toEqual(
+      [{ pmid: 10066780, retracted: 0 }, { pmid: csv, retracted: 1 }].sort((a, b) => a.pmid - b.pmid));
   });
 
   it('reads a RIS record again too', async () => {

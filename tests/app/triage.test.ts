@@ -43,9 +43,19 @@ describe('the key state machine', () => {
     expect(press(['1', '7', 's']).actions).toEqual([{ type: 'tag', claim: 'C7', stance: 'supports' }]);
   });
 
-  it('moves on with enter, space or j; d, k, u, ? and ctrl-c map to their actions', () => {
-    expect(press(['enter', 'space', 'j', 'd', 'k', 'u', '?', 'ctrl-c']).actions.map((a) => (a as { type: string }).type))
+  it('moves on with enter, space or j; d then enter, k, u, ? and ctrl-c map to their actions', () => {
+    expect(press(['enter', 'space', 'j', 'd', 'enter', 'k', 'u', '?', 'ctrl-c']).actions.map((a) => (a as { type: string }).type))
       .toEqual(['next', 'next', 'next', 'dismiss', 'skip', 'undo', 'help', 'quit']);
+  });
+
+  it('d asks for a reason: its number, enter or d again for none, esc cancels', () => {
+    expect(press(['d']).mode).toEqual({ kind: 'reason' });
+    expect(press(['d', '3']).actions).toEqual([{ type: 'dismiss', reason: '3' }]);
+    expect(press(['d', 'd']).actions).toEqual([{ type: 'dismiss' }]);
+    const cancelled = press(['d', 'escape', '1', 's']);
+    expect(cancelled.actions).toEqual([{ type: 'tag', claim: 'C4', stance: 'supports' }]);
+    expect(cancelled.hints).toContain('dismissal cancelled');
+    expect(press(['d', 'x']).hints[0]).toMatch(/a reason's number, enter for none/);
   });
 
   it('n reads a note up to enter, with backspace, and q inside a note is just a letter', () => {

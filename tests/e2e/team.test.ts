@@ -119,13 +119,13 @@ describe('several reviewers: agreement, conflicts, log and the disputed report',
     const report = JSON.parse(r.stdout);
     const claimOf = (id: string) => report.claims.find((c: { id: string }) => c.id === id);
     const c7 = claimOf('C7');
-    expect(c7.counts).toEqual({ supports: 3, qualifies: 1, contradicts: 1, retracted: 0, disputed: 2 });
+    expect(c7.counts).toEqual({ supports: 3, qualifies: 1, contradicts: 1, retracted: 0, disputed: 2, concern: 0 });
     expect(c7.papers.filter((p: { disputed: boolean }) => p.disputed).map((p: { pmid: number; stance: string; reviewer: string }) => [p.pmid, p.stance, p.reviewer]))
       .toEqual([[27687974, 'supports', 'bob'], [27687974, 'qualifies', 'ann'], [27687975, 'supports', 'ann'], [27687975, 'contradicts', 'bob']]);
-    expect(claimOf('C5').counts).toEqual({ supports: 1, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0 });
+    expect(claimOf('C5').counts).toEqual({ supports: 1, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0, concern: 0 });
     // Retracted wins over disputed, and both reviewers' tags are kept and marked.
     const c8 = claimOf('C8');
-    expect(c8.counts).toEqual({ supports: 0, qualifies: 0, contradicts: 0, retracted: 1, disputed: 0 });
+    expect(c8.counts).toEqual({ supports: 0, qualifies: 0, contradicts: 0, retracted: 1, disputed: 0, concern: 0 });
     // `claims` counts exactly as the report does.
     const listed = JSON.parse(runCli(['claims', '--json'], { db }).stdout) as { id: string; counts: unknown }[];
     expect(listed.find((c) => c.id === 'C7')!.counts).toEqual(c7.counts);
@@ -208,6 +208,6 @@ describe('several reviewers: agreement, conflicts, log and the disputed report',
     const after = JSON.parse(runCli(['conflicts', '--claim', 'C7', '--json'], { db }).stdout);
     expect(after.map((c: { pmid: number }) => c.pmid)).toEqual([27687974]);
     const c7 = JSON.parse(runCli(['report', '--format', 'json', '--claim', 'C7'], { db }).stdout).claims[0];
-    expect(c7.counts).toEqual({ supports: 3, qualifies: 1, contradicts: 2, retracted: 0, disputed: 1 });
+    expect(c7.counts).toEqual({ supports: 3, qualifies: 1, contradicts: 2, retracted: 0, disputed: 1, concern: 0 });
   });
 });

@@ -139,7 +139,10 @@ describe.skipIf(!HAS_TMUX)('claimwatch triage in a real terminal (tmux)', () => 
     keys('Enter');
     await waitFor(/2 of 3 {2}PMID/);
     keys('d');
+    await waitFor(/Dismiss, why\? 1 wrong population · 2 /);
+    keys('2');
     await waitFor(/3 of 3 {2}PMID/);
+    expect(show(db, p2).dismissals).toEqual([expect.objectContaining({ reviewer: 'tty-tester', reason: 'wrong intervention or exposure' })]);
     keys('u');
     const back = await waitFor(/undone: dismissal taken back/);
     expect(back).toMatch(new RegExp(`2 of 3 {2}PMID ${p2}`));

@@ -69,6 +69,9 @@ describe('collectPmids', () => {
     expect(got.count).toBe(25_000);
     expect(got.ids).toHaveLength(25_000);
     expect(got.ids).toEqual([...universe].sort((a, b) => a - b));
+    // Every slice listed is counted for the manifest: at least three windows' worth of 25,000.
+    expect(got.slices).toBe(new Set(stub.calls.filter((q) => /\[uid\]$/.test(q.term) && (q.retmax ?? 0) > 0).map((q) => q.term)).size);
+    expect(got.slices).toBeGreaterThanOrEqual(3);
     expect(stub.calls[0]).toMatchObject({ term: TERM, retstart: 0, retmax: 9999, usehistory: true });
     for (const q of stub.calls) {
       expect(q.retstart ?? 0).toBeLessThan(9999);
@@ -83,7 +86,7 @@ describe('collectPmids', () => {
     const universe = bigUniverse().slice(0, 120);
     const stub = stubPubmed(() => universe);
     const got = await collectPmids(stub, { term: TERM });
-    expect(got).toEqual({ count: 120, ids: [...universe].sort((a, b) => a - b) });
+    expect(got).toEqual({ count: 120, ids: [...universe].sort((a, b) => a - b), slices: 0 });
     expect(stub.calls.map((q) => [q.term, q.retstart, q.retmax, q.usehistory])).toEqual([[TERM, 0, 9999, true]]);
   });
 
@@ -109,7 +112,7 @@ describe('collectPmids', () => {
 
   it('returns an empty list for a zero count after a single request', async () => {
     const stub = stubPubmed(() => []);
-    expect(await collectPmids(stub, { term: TERM })).toEqual({ count: 0, ids: [] });
+    expect(await collectPmids(stub, { term: TERM })).toEqual({ count: 0, ids: [], slices: 0 });
     expect(stub.calls).toHaveLength(1);
   });
 

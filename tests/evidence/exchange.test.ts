@@ -24,7 +24,9 @@ describe('tag events', () => {
 
   it('replays dismissals', () => {
     const d = ev({ uid: 'e'.repeat(32), action: 'dismiss', claim: null, new: 'dismissed', note: 'off topic' });
-    expect(replay([d])).toEqual({ kind: 'dismissal', reason: 'off topic', at: d.at });
+    expect(replay([d])).toEqual({ kind: 'dismissal', reason: 'off topic', reasonCode: null, at: d.at });
+    // A standard reason travels as its code beside the words.
+    expect(replay([{ ...d, reason: 'off-topic' }])).toEqual({ kind: 'dismissal', reason: 'off topic', reasonCode: 'off-topic', at: d.at });
     expect(replay([d, ev({ uid: 'f'.repeat(32), at: '2026-11-28T00:00:00.000Z', action: 'undismiss', claim: null, new: null })])).toBeNull();
   });
 

@@ -35,9 +35,9 @@ describe('buildReport', () => {
 
   it('counts distinct papers per stance and keeps retracted ones out of their stance', () => {
     expect(r.claims.map((c) => [c.id, c.counts])).toEqual([
-      ['C5', { supports: 0, qualifies: 1, contradicts: 0, retracted: 0, disputed: 0 }],
-      ['C7', { supports: 2, qualifies: 0, contradicts: 1, retracted: 1, disputed: 0 }],
-      ['C9', { supports: 0, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0 }],
+      ['C5', { supports: 0, qualifies: 1, contradicts: 0, retracted: 0, disputed: 0, concern: 0 }],
+      ['C7', { supports: 2, qualifies: 0, contradicts: 1, retracted: 1, disputed: 0, concern: 0 }],
+      ['C9', { supports: 0, qualifies: 0, contradicts: 0, retracted: 0, disputed: 0, concern: 0 }],
     ]);
   });
   it('lists supports first, newest first, retracted last', () => {
@@ -63,7 +63,7 @@ describe('buildReport with reviewers who disagree', () => {
   const c7 = r.claims[0]!;
 
   it('counts a disputed paper once, under disputed only, and a retracted one only under retracted', () => {
-    expect(c7.counts).toEqual({ supports: 0, qualifies: 1, contradicts: 0, retracted: 1, disputed: 2 });
+    expect(c7.counts).toEqual({ supports: 0, qualifies: 1, contradicts: 0, retracted: 1, disputed: 2, concern: 0 });
   });
   it('keeps both stances and both reviewers of a disputed paper, together, after the agreed ones', () => {
     expect(c7.papers.map((p) => [p.pmid, p.stance, p.reviewer, p.disputed])).toEqual([
@@ -91,7 +91,7 @@ describe('buildReport with reviewers who disagree', () => {
     expect(countStances([
       { pmid: 1, stance: 'supports', retracted: false }, { pmid: 1, stance: 'supports', retracted: false },
       { pmid: 2, stance: 'supports', retracted: false }, { pmid: 2, stance: 'qualifies', retracted: false },
-    ])).toEqual({ supports: 1, qualifies: 0, contradicts: 0, retracted: 0, disputed: 1 });
+    ])).toEqual({ supports: 1, qualifies: 0, contradicts: 0, retracted: 0, disputed: 1, concern: 0 });
   });
 });
 

@@ -353,18 +353,17 @@ describe('field values on real records', () => {
     expect(p!.dateRevised).toBe('2016-08-14');
   });
 
-  it('keeps only the link types claimwatch tracks, dropping Cites, CommentOn, UpdateOf…', () => {
+  it('keeps only the link types claimwatch tracks, dropping Cites and CommentOn; UpdateOf is kept (issue 13)', () => {
     const [cites] = parseFixture('efetch/biopython__pubmed4.xml');
     expect(cites!.raw.match(/RefType="Cites"/g)!.length).toBeGreaterThan(10);
     expect(cites!.links).toEqual([{ type: 'CommentIn', pmid: 27920200, source: 'Gut. 2017 Jun;66(6):1' }]);
     const [updateOf] = parseFixture('efetch/metapub/39345789.xml');
-    expect(updateOf!.raw).toContain('RefType="UpdateOf"');
-    expect(updateOf!.links).toEqual([]);
+    expect(updateOf!.links).toEqual([{ type: 'UpdateOf', pmid: 36993193, source: 'medRxiv. 2023 Apr 05:2023.03.21.23286947. doi: 10.1101/2023.03.21.23286947.' }]);
     expect(paperFrom('efetch/metapub/38833988.xml', 38833988).links.map((l) => l.type)).toEqual(['ErratumFor']);
   });
 
   it('finds the same links as a plain scan of the RefType attributes, on every fixture', () => {
-    const tracked = /RefType="(RetractionIn|RetractionOf|ErratumIn|ErratumFor|ExpressionOfConcernIn|ExpressionOfConcernFor|CommentIn|UpdateIn)"/g;
+    const tracked = /RefType="(RetractionIn|RetractionOf|ErratumIn|ErratumFor|ExpressionOfConcernIn|ExpressionOfConcernFor|CommentIn|UpdateIn|UpdateOf|RetractedandRepublishedIn|RetractedandRepublishedFrom|CorrectedandRepublishedIn|CorrectedandRepublishedFrom)"/g;
     let total = 0;
     for (const rel of Object.keys(expected)) {
       for (const p of parseFixture(rel)) {

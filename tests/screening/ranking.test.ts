@@ -6,23 +6,12 @@ import { claimProbability, NB_ALPHA, NaiveBayesRanker } from '../../src/screenin
 import { Screening } from '../../src/screening/screening.js';
 import { simulateScreening } from '../../src/screening/simulate.js';
 import { ROOT } from '../helpers.js';
+import { parseCsv } from '../../src/formats/csv.js';
 
 /** One of the labelled reviews of ../shared/fixtures/screening (real MEDLINE titles and abstracts with real decisions). */
 function review(name: string): { docs: ScreeningText[]; pmids: number[]; labels: (0 | 1)[] } {
   const text = fs.readFileSync(path.resolve(ROOT, '..', 'shared', 'fixtures', 'screening', `cohen2006_${name}.csv`), 'utf8');
-  // A small RFC 4180 reader: quoted fields hold commas, doubled quotes and newlines.
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else if (ch !== '\r') field += ch;
-  }
-  const [head, ...body] = rows;
+  const [head, ...body] = parseCsv(text).map((r) => r.fields);
   const col = (n: string): number => head!.indexOf(n);
   return {
     docs: body.map((r) => ({ title: r[col('title')] || null, abstract: r[col('abstract')] || null, mesh: [], keywords: [], publicationTypes: [] })),

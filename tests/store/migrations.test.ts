@@ -19,8 +19,8 @@ const EXPECTED: Record<string, string[]> = {
   paper_raw: ['pmid', 'raw'],
   claims: ['id', 'slug', 'statement', 'keywords', 'depends_on', 'position', 'created_at', 'retired_at'],
   tags: ['pmid', 'claim_id', 'reviewer', 'stance', 'note', 'created_at', 'updated_at'],
-  dismissals: ['pmid', 'reviewer', 'reason', 'at'],
-  history: ['id', 'uid', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note'],
+  dismissals: ['pmid', 'reviewer', 'reason', 'at', 'reason_code'],
+  history: ['id', 'uid', 'at', 'actor', 'action', 'pmid', 'claim_id', 'old_value', 'new_value', 'note', 'reason_code'],
   imports: ['id', 'file', 'format', 'at', 'added', 'updated', 'unchanged', 'deleted', 'skipped'],
   queries: ['name', 'term', 'description', 'created_at', 'removed_at', 'last_success_at', 'watermark'],
   runs: ['id', 'kind', 'started_at', 'finished_at', 'status', 'error', 'summary'],
@@ -29,6 +29,16 @@ const EXPECTED: Record<string, string[]> = {
   settings: ['key', 'value'],
   kind_overrides: ['pmid', 'kind', 'actor', 'at'],
   report_snapshots: ['id', 'at', 'data'],
+  reasons: ['number', 'code', 'label', 'created_at', 'updated_at'],
+  run_manifests: [
+    'run_id', 'query', 'at', 'term', 'datetype', 'mindate', 'maxdate', 'sort', 'reported_count', 'pmids', 'pmids_sha256',
+    'slices', 'fetched', 'retried', 'missing', 'requests', 'http_retries', 'status', 'error',
+  ],
+  integrity_events: [
+    'id', 'pmid', 'status', 'source', 'notice_doi', 'notice_pmid', 'notice_date', 'nature', 'reason', 'record_id', 'event_key', 'learned_at',
+  ],
+  integrity_status: ['pmid', 'status', 'excluded', 'concern', 'corrected', 'state', 'updated_at'],
+  integrity_checks: ['pmid', 'source', 'checked_at', 'outcome'],
 };
 
 /** Stores the fixture's papers the way claimwatch did before 0011_paper_raw: the raw record in papers. */
@@ -100,6 +110,28 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('upgrades a library made before exclusion reasons: seeds them once, keeps old dismissals as free text', () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = openDatabase(file);
+    migrate(old, MIGRATIONS.filter((m) => m.name < '0010'));
+    old.prepare("INSERT INTO claims (id, slug, statement, position, created_at) VALUES ('C1', 'x', 'x', 1, 'now')").run();
+    old.prepare("INSERT INTO papers (pmid, type, raw, raw_format, content_hash, added_at, updated_at) VALUES (1, 'article', '', 'medline', 'h', 'now', 'now')").run();
+    old.prepare("INSERT INTO dismissals (pmid, reviewer, reason, at) VALUES (1, 'ann', 'off topic', 'now')").run();
+    old.close();
+    const db = openLibrary(file);
+    expect(db.prepare('SELECT number, code FROM reasons ORDER BY number').all()).toEqual([
+      { number: 1, code: 'wrong-population' }, { number: 2, code: 'wrong-intervention' }, { number: 3, code: 'wrong-outcome' },
+      { number: 4, code: 'not-primary-research' }, { number: 5, code: 'off-topic' }, { number: 6, code: 'duplicate' },
+    ]);
+    expect(db.prepare('SELECT reason, reason_code AS code FROM dismissals').get()).toEqual({ reason: 'off topic', code: null });
+    db.prepare("UPDATE reasons SET label = 'edited' WHERE number = 1").run();
+    db.close();
+    const again = openLibrary(file);
+    expect(again.prepare('SELECT label FROM reasons WHERE number = 1').pluck().get()).toBe('edited');
+    expect(again.prepare('SELECT count(*) FROM reasons').pluck().get()).toBe(6);
+    again.close();
+  });
+
   it('0008_import_formats rebuilds papers keeping every paper, tag, dismissal, source, override and event, and the references to it', () => {
     const file = path.join(tempDir(), 'old.db');
     const old = openDatabase(file);
@@ -125,7 +157,8 @@ describe('migrations', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '0008_import_formats') + 1))).toContain('0008_import_formats');
+    // Up to this step only: later steps add columns of their own (0010 adds dismissals.reason_code).
+    expect(migrate(db, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '0008_import_formats') + 1))).toEqual(['0008_import_formats']);
     expect(dump(db)).toEqual(before);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('foreign_key_check')).toEqual([]);
@@ -213,7 +246,7 @@ describe('migrations', () => {
   it('keeps the history append-only', () => {
     const db = openLibrary(':memory:');
     const n = (db.prepare('SELECT count(*) AS n FROM history').get() as { n: number }).n;
-    expect(n).toBe(9); // the nine seeded claims
+    expect(n).toBe(15); // the nine seeded claims and the six seeded exclusion reasons
     expect(() => db.prepare('DELETE FROM history').run()).toThrow(/append-only/);
     expect(() => db.prepare("UPDATE history SET actor = 'x'").run()).toThrow(/append-only/);
   });

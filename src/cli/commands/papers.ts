@@ -1,4 +1,5 @@
 import { findPapers, paperHistory, rankedInbox, showPaper, type PaperView, type RankedInbox } from '../../app/library.js';
+import { parseStatusFilter } from '../../app/integrity.js';
 import { parseOrder } from '../../app/screening.js';
 import { estimateText } from '../../report/triage-views.js';
 import { visibleText } from '../../report/visible.js';
@@ -49,13 +50,14 @@ export async function inboxCommand(ctx: Context, opts: { json?: boolean; limit?:
 /** `claimwatch papers [--tagged | --untagged | --dismissed] [--claim ID]`. */
 export async function papersCommand(
   ctx: Context,
-  opts: { tagged?: boolean; untagged?: boolean; dismissed?: boolean; claim?: string; json?: boolean; limit?: string },
+  opts: { tagged?: boolean; untagged?: boolean; dismissed?: boolean; claim?: string; json?: boolean; limit?: string; status?: string },
 ): Promise<PaperView[]> {
   const chosen = (['tagged', 'untagged', 'dismissed'] as const).filter((k) => opts[k]);
   if (chosen.length > 1) throw new UsageError(`--${chosen.join(' and --')} cannot be combined: choose one`);
   const filter: PaperFilter = chosen[0] ?? 'all';
   const limit = parseLimit(opts.limit);
-  const papers = await withLibrary(ctx, (db) => findPapers(db, { filter, claim: opts.claim, limit }));
+  const status = opts.status === undefined ? undefined : parseStatusFilter(opts.status);
+  const papers = await withLibrary(ctx, (db) => findPapers(db, { filter, claim: opts.claim, limit, status }));
   if (opts.json) printJson(ctx.io, papers);
   else ctx.io.stdout(renderPaperList(papers, ctx.colour, 'No papers match.'));
   return papers;

@@ -3,6 +3,8 @@ import type { Report } from '../../evidence/report.js';
 import { renderReportText } from '../../report/report-text.js';
 import { renderReportMarkdown } from '../../report/report-markdown.js';
 import { renderReportHtml } from '../../report/report-html.js';
+import { renderPrismaSvg } from '../../report/prisma-svg.js';
+import { parseFlowSince, prismaFromLibrary } from '../../app/prisma.js';
 import { attachChanges, recordReport } from '../../app/report-changes.js';
 import { PLAIN } from '../../report/colour.js';
 import { jsonText } from '../../report/visible.js';
@@ -21,9 +23,13 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
   const out = prepareOut(opts.out, ctx.dbPath);
   const now = ctx.io.now();
   let readonly = false;
+  let prismaSvg: string | undefined;
   const report = await withLibrary(ctx, (db) => {
     readonly = db.readonly;
-    return attachChanges(db, reportFromLibrary(db, { claim: opts.claim, now, verbose: opts.verbose }), { since: opts.since, now, save: false });
+    const r = attachChanges(db, reportFromLibrary(db, { claim: opts.claim, now, verbose: opts.verbose }), { since: opts.since, now, save: false });
+    // The whole review's page shows its PRISMA flow, with the update starting at --since when given.
+    if (format === 'html' && opts.claim === undefined) prismaSvg = renderPrismaSvg(prismaFromLibrary(db, { ...parseFlowSince(opts.since), now }));
+    return r;
   });
   // Said before the report, so it is not lost below a long one.
   if (readonly) ctx.io.stderr(`Warning: the library ${ctx.dbPath} is read-only, so this report is not kept as the start of the next report's "what changed" (make it writable to keep it)`);
@@ -31,7 +37,7 @@ export async function reportCommand(ctx: Context, opts: { format?: string; claim
   const colour = out ? PLAIN : ctx.colour;
   const text =
     format === 'json' ? `${jsonText(report)}\n`
-    : format === 'html' ? renderReportHtml(report)
+    : format === 'html' ? renderReportHtml(report, { prismaSvg })
     : format === 'markdown' ? renderReportMarkdown(report)
     : renderReportText(report, colour);
   if (out) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { makeClient, NO_EMAIL_WARNING, resolveEutilsSettings, runSearch, type SearchProgress, type SearchSummary } from '../../app/search.js';
+import { checkIntegrity, crossrefLedgerFile, makeCrossrefClient, resolveCrossrefSettings } from '../../app/integrity.js';
 import { fetchPmids, parsePmids, readPmidFile, type FetchSummary } from '../../app/fetch.js';
 import { readShippedQueries } from '../../app/store.js';
 import { entrezDate, parseSince } from '../../evidence/search-window.js';
@@ -32,6 +33,7 @@ export async function searchCommand(
 ): Promise<{ summary: SearchSummary; exitCode: number }> {
   // Everything the user typed is checked before the library is opened or the network touched.
   const settings = resolveEutilsSettings(opts, ctx.io.env);
+  const crossref = resolveCrossrefSettings(opts, ctx.io.env);
   const today = entrezDate(new Date(ctx.io.now()));
   const since = opts.since === undefined ? undefined : parseSince(opts.since, today);
   if (opts.query !== undefined && !fs.existsSync(ctx.dbPath) && !readShippedQueries().some((q) => q.name === opts.query)) {
@@ -41,6 +43,9 @@ export async function searchCommand(
   const progress = progressFor(ctx);
   const summary = await withLibrary(ctx, (db) => runSearch(db, ctx.dbPath, makeClient(settings, defaultLedgerFile(ctx.io.env)), {
     query: opts.query, since, dryRun: opts.dryRun, today, now: ctx.io.now, onProgress: progress,
+    integrity: (db) => checkIntegrity(db, makeCrossrefClient(crossref, crossrefLedgerFile(ctx.io.env)), {
+      now: ctx.io.now, onProgress: progress ? (done, total) => progress({ label: 'tagged papers: Crossref', done, total }) : undefined,
+    }),
   }));
   if (progress) ctx.io.progress('');
   const unreachableOnly = summary.error !== null && summary.searches.every((s) => !s.ok);
@@ -49,7 +54,7 @@ export async function searchCommand(
   if (!summary.ok) {
     const reason = summary.error
       ? `${summary.error}; nothing was lost: the next run covers this one`
-      : `${summary.searches.filter((s) => !s.ok).length + (summary.readingList?.ok === false ? 1 : 0) + (summary.refresh?.ok === false ? 1 : 0)} part(s) of the run failed (see above); what succeeded is saved and the next run covers the rest`;
+      : `${summary.searches.filter((s) => !s.ok).length + (summary.readingList?.ok === false ? 1 : 0) + (summary.refresh?.ok === false ? 1 : 0) + (summary.integrity?.ok === false ? 1 : 0)} part(s) of the run failed (see above); what succeeded is saved and the next run covers the rest`;
     ctx.io.stderr(`Error: ${visibleText(reason)}`);
   }
   return { summary, exitCode: summary.ok ? 0 : 1 };

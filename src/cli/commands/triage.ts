@@ -8,6 +8,8 @@ import {
   renderTriageSummary,
 } from '../../report/triage-views.js';
 import { visibleText } from '../../report/visible.js';
+import { reasonChoices } from '../../app/reasons.js';
+import type { Reason } from '../../evidence/reasons.js';
 import { withLibrary, type Context } from '../context.js';
 import { parseLimit } from './papers.js';
 
@@ -51,7 +53,7 @@ export async function triageCommand(ctx: Context, opts: TriageCommandOptions, in
       return session.summary();
     }
     const interactive = Boolean(input.isTTY) && typeof input.setRawMode === 'function' && ctx.io.isTTY;
-    if (interactive) await runKeys(ctx, session, blind, input);
+    if (interactive) await runKeys(ctx, session, blind, input, reasonChoices(db));
     else await runLines(ctx, session, blind, input);
     const summary = session.summary();
     ctx.io.stdout(renderTriageSummary(summary, ctx.colour));
@@ -118,7 +120,7 @@ async function runLines(ctx: Context, session: TriageSession, blind: boolean, in
 }
 
 /** Terminal mode: raw single keys, the card redrawn after each one on the alternate screen. */
-function runKeys(ctx: Context, session: TriageSession, blind: boolean, input: Input): Promise<void> {
+function runKeys(ctx: Context, session: TriageSession, blind: boolean, input: Input, reasons: readonly Reason[]): Promise<void> {
   const c = ctx.colour;
   const out = process.stdout;
   let mode: KeyMode = { kind: 'browse' };
@@ -130,7 +132,7 @@ function runKeys(ctx: Context, session: TriageSession, blind: boolean, input: In
     const rows = out.rows || 24;
     const width = Math.min(out.columns || ctx.io.columns, 120) - 1;
     const body = help ? renderTriageHelp(c) : renderTriageCard(card, c, { width, rows, blind });
-    out.write(`\u001b[H\u001b[2J${body}\n${message}\n${renderTriagePrompt(mode, card, c)}`);
+    out.write(`\u001b[H\u001b[2J${body}\n${message}\n${renderTriagePrompt(mode, card, c, reasons)}`);
   };
 
   return new Promise((resolve) => {
