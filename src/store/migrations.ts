@@ -366,9 +366,10 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The raw record (about 15 KB of XML a paper) moves out of papers into a table of its own. In papers it
       -- sat before raw_format, content_hash and deleted_at, so every update check of an import, and every
       -- listing, walked the record's overflow pages to reach them. Every stored record is copied, in the
-      -- step's one transaction, before the column is dropped.
+      -- step's one transaction, before the column is dropped. The record goes with its paper, should a
+      -- paper row ever be deleted (claimwatch only marks them deleted).
       CREATE TABLE paper_raw (
-        pmid  INTEGER PRIMARY KEY REFERENCES papers (pmid),
+        pmid  INTEGER PRIMARY KEY REFERENCES papers (pmid) ON DELETE CASCADE,
         raw   TEXT NOT NULL
       ) STRICT;
       INSERT INTO paper_raw (pmid, raw) SELECT pmid, raw FROM papers ORDER BY pmid;

@@ -203,6 +203,10 @@ describe('migrations', () => {
     // The store reads the record back with the paper, and a record for no paper is refused.
     expect(new PaperStore(db).get(raws[0]!.pmid)?.raw).toBe(raws[0]!.raw);
     expect(() => db.prepare("INSERT INTO paper_raw (pmid, raw) VALUES (1, 'x')").run()).toThrow(/FOREIGN KEY/);
+    // Should a paper row ever be deleted (claimwatch only marks them), its record goes with it.
+    db.prepare('DELETE FROM tags WHERE pmid = 10066780').run();
+    db.prepare('DELETE FROM papers WHERE pmid = 10066780').run();
+    expect(db.prepare('SELECT count(*) FROM paper_raw WHERE pmid = 10066780').pluck().get()).toBe(0);
     db.close();
   });
 
