@@ -374,6 +374,9 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       INSERT INTO paper_raw (pmid, raw) SELECT pmid, raw FROM papers ORDER BY pmid;
       ALTER TABLE papers DROP COLUMN raw;
+      -- The papers not deleted by NLM, counted by the inbox's screening estimate on every run: without this
+      -- index the count read the whole table (98 ms of inbox's 300 on 100,000 papers).
+      CREATE INDEX papers_live ON papers (pmid) WHERE deleted_at IS NULL;
     `,
   },
 ];
