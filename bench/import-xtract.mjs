@@ -3,7 +3,9 @@
 // machine, in the same run: wall seconds (median/min/max of N runs), records/s, peak RSS (GNU time %M)
 // and claimwatch's speed as a fraction of xtract's. The corpus (real records repeated with new PMIDs,
 // ../shared/tools/make_bench_corpus.py) is built once under /tmp/claimwatch-bench-corpus/ and reused.
-// Usage: node bench/import-xtract.mjs [--records 100000] [--runs 3] [--json]   (after npm run build)
+// Usage: node bench/import-xtract.mjs [--records 100000] [--runs 3] [--json] [--compare DIR]   (after npm run build)
+// --compare DIR also times another built checkout of claimwatch (DIR/bin/claimwatch.js, say the commit
+// before a change) on the plain file, interleaved with the rest, so a step is measured in the same run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,7 @@ const records = Number(opt('records', '100000'));
 const runs = Number(opt('runs', '3'));
 const asJson = args.includes('--json');
 const XTRACT = opt('xtract', '/usr/bin/xtract');
+const compare = opt('compare', null);
 const log = (s) => (asJson ? process.stderr : process.stdout).write(`${s}\n`);
 
 const corpus = (ext) => benchCorpus(records, ext, log);
@@ -57,13 +60,14 @@ if (haveXtract) engines.push({ name: 'xtract -strict -compress (.xml)', file: pl
     if (lines !== records) throw new Error(`xtract printed ${lines} lines, expected ${records}`);
   }) });
 // The default (records read on a worker thread) on both files, and the single-threaded path for scale.
-const variants = [['.xml', plain, []], ['.xml.gz', gz, []], ['.xml, --threads 0', plain, ['--threads', '0']]];
-for (const [label, file, extraArgs] of variants) {
+const variants = [['.xml', plain, [], root], ['.xml.gz', gz, [], root], ['.xml, --threads 0', plain, ['--threads', '0'], root]];
+if (compare) variants.push([`.xml, ${path.basename(path.resolve(compare))}`, plain, [], path.resolve(compare)]);
+for (const [label, file, extraArgs, checkout] of variants) {
   engines.push({ name: `claimwatch import (${label})`, file, run: (i) => {
     const db = path.join(work, `run-${i}.db`);
     for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true });
     try {
-      return timed(process.execPath, [path.join(root, 'bin', 'claimwatch.js'), '--db', db, 'import', ...extraArgs, file, '--json'], (out) => {
+      return timed(process.execPath, [path.join(checkout, 'bin', 'claimwatch.js'), '--db', db, 'import', ...extraArgs, file, '--json'], (out) => {
         const s = JSON.parse(out);
         if (s.added !== records || s.failed !== 0) throw new Error(`claimwatch: expected ${records} added, got ${out.slice(0, 500)}`);
       });

@@ -52,6 +52,13 @@ export function buildProgram(io: CliIO, run: (a: Action) => void): Command {
       return importCommand(ctx, files, o);
     }));
 
+  program
+    .command('reparse')
+    .description("read every stored record again with today's parser and store what now reads differently (tags, dismissals and history stay)")
+    .option('--dry-run', 'only count the papers that would change, per field; write nothing')
+    .addOption(json())
+    .action((o) => run(async (ctx) => (await import('./commands/reparse.js')).reparseCommand(ctx, o)));
+
   const net = (cmd: Command): Command => cmd
     .option('--email <address>', 'your e-mail for NCBI (default: $NCBI_EMAIL)')
     .option('--api-key <key>', 'your NCBI API key, allowing 10 requests/s instead of 3 (default: $NCBI_API_KEY)');

@@ -57,7 +57,7 @@ export function renderSearchSummary(s: SearchSummary, c: Colouriser, width = 100
   if (s.readingList) {
     const r = s.readingList;
     out.push(r.ok
-      ? `${c.bold('reading list')}: ${r.added} added${r.notReturned.length ? `, not returned by PubMed: ${r.notReturned.join(', ')}` : ''}`
+      ? `${c.bold('reading list')} (the review and the papers it builds on, ${r.requested} PMIDs fetched once by ID): ${r.added} added${r.notReturned.length ? `; the E-utilities server sent no record for ${r.notReturned.length}: ${r.notReturned.join(', ')}` : ''}`
       : `${c.bold('reading list')}: ${c.red(`FAILED: ${r.error}`)} (tried again next run)`);
   }
   if (s.refresh) {

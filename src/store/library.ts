@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { rowToPaper, type PaperRow, type StoredPaper } from './papers.js';
+import { PAPER_COLUMNS, rowToPaper, type PaperRow, type StoredPaper } from './papers.js';
 
 /** Which papers a listing shows. */
 export type PaperFilter = 'all' | 'inbox' | 'tagged' | 'untagged' | 'dismissed';
@@ -46,7 +46,7 @@ export function listPapers(
          )
          ORDER BY k DESC, pmid DESC LIMIT @limit OFFSET @offset
        )
-       SELECT p.* FROM page JOIN papers p ON p.pmid = page.pmid ORDER BY page.k DESC, page.pmid DESC`,
+       SELECT ${PAPER_COLUMNS} FROM page JOIN papers p ON p.pmid = page.pmid ORDER BY page.k DESC, page.pmid DESC`,
     )
     .all({ claim: q.claim ?? null, head, limit, offset, ...(q.pmids ? { pmids: JSON.stringify(q.pmids) } : {}) }) as PaperRow[];
   return rows.map(rowToPaper);

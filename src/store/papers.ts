@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
 import { IntegrityStore } from './integrity.js';
 import { isPubmedFormat, type Author, type Paper, type PaperLink, type RawFormat } from '../evidence/paper.js';
+import { PARSED_COLUMNS, type ParsedColumn, type ParsedColumns } from '../evidence/reparse.js';
 
 /** What storing one incoming record did. */
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
@@ -41,9 +42,11 @@ export interface PaperRow {
   updated_at: string;
 }
 
-const COLUMNS = `pmid, type, title, abstract, authors, journal, journal_abbrev, year, pub_date, doi, pmcid,
-  publication_types, mesh, keywords, language, retracted, links, date_revised, entrez_date, raw, raw_format,
-  content_hash, deleted_at, added_at, updated_at`;
+/** A paper's columns with its raw record (kept in paper_raw since 0011_paper_raw), for a query over papers p. */
+export const PAPER_COLUMNS = `p.pmid, p.type, p.title, p.abstract, p.authors, p.journal, p.journal_abbrev, p.year, p.pub_date,
+  p.doi, p.pmcid, p.publication_types, p.mesh, p.keywords, p.language, p.retracted, p.links, p.date_revised,
+  p.entrez_date, coalesce((SELECT r.raw FROM paper_raw r WHERE r.pmid = p.pmid), '') AS raw, p.raw_format,
+  p.content_hash, p.deleted_at, p.added_at, p.updated_at`;
 
 /** Turns a stored row back into a paper. */
 export function rowToPaper(row: PaperRow): StoredPaper {
@@ -109,13 +112,12 @@ export type PaperParams = Omit<PaperRow, 'raw' | 'retracted' | 'deleted_at' | 'a
   raw: string | Uint8Array;
 };
 
-/** The columns a PaperParams fills, in the order the statements bind them. */
+/** The papers columns a PaperParams fills, in the order the statements bind them (raw goes to paper_raw). */
 const PARAM_COLUMNS = [
   'pmid', 'type', 'title', 'abstract', 'authors', 'journal', 'journal_abbrev', 'year', 'pub_date', 'doi', 'pmcid',
-  'publication_types', 'mesh', 'keywords', 'language', 'retracted', 'links', 'date_revised', 'entrez_date', 'raw',
+  'publication_types', 'mesh', 'keywords', 'language', 'retracted', 'links', 'date_revised', 'entrez_date',
   'raw_format', 'content_hash',
 ] as const satisfies readonly (keyof PaperParams)[];
-type ParamColumn = (typeof PARAM_COLUMNS)[number];
 const SET_COLUMNS = PARAM_COLUMNS.filter((c) => c !== 'pmid');
 
 /**
@@ -155,6 +157,7 @@ export class PaperStore {
   private readonly headStmt;
   private readonly insertStmt;
   private readonly updateStmt;
+  private readonly putRawStmt;
   private readonly deleteStmt;
   private readonly historyStmt;
   /** null on a library not yet migrated to 0009_integrity (a migration test writing an older schema). */
@@ -163,19 +166,22 @@ export class PaperStore {
   constructor(private readonly db: Db) {
     const hasIntegrity = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_events'").get() !== undefined;
     this.integrity = hasIntegrity ? new IntegrityStore(db) : null;
-    this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM papers WHERE pmid = ?`);
+    this.getStmt = db.prepare(`SELECT ${PAPER_COLUMNS} FROM papers p WHERE p.pmid = ?`);
     this.headStmt = db.prepare(
       'SELECT date_revised, raw_format, content_hash, deleted_at, retracted FROM papers WHERE pmid = ?',
     );
     // Positional parameters: binding 23 named ones cost a third of the insert loop of a bulk import.
-    const cast = (c: ParamColumn): string => (c === 'raw' ? 'CAST(? AS TEXT)' : '?');
     this.insertStmt = db.prepare(
       `INSERT INTO papers (${PARAM_COLUMNS.join(', ')}, deleted_at, added_at, updated_at)
-       VALUES (${PARAM_COLUMNS.map(cast).join(', ')}, NULL, ?, ?)`,
+       VALUES (${PARAM_COLUMNS.map(() => '?').join(', ')}, NULL, ?, ?)`,
     );
     this.updateStmt = db.prepare(
-      `UPDATE papers SET ${SET_COLUMNS.map((c) => `${c} = ${cast(c)}`).join(', ')}, deleted_at = NULL, updated_at = ?
+      `UPDATE papers SET ${SET_COLUMNS.map((c) => `${c} = ?`).join(', ')}, deleted_at = NULL, updated_at = ?
        WHERE pmid = ?`,
+    );
+    // The record may come as its UTF-8 bytes: CAST stores them as the same text.
+    this.putRawStmt = db.prepare(
+      'INSERT INTO paper_raw (pmid, raw) VALUES (?, CAST(? AS TEXT)) ON CONFLICT (pmid) DO UPDATE SET raw = excluded.raw',
     );
     this.deleteStmt = db.prepare(
       'UPDATE papers SET deleted_at = @now, updated_at = @now WHERE pmid = @pmid AND deleted_at IS NULL',
@@ -208,6 +214,7 @@ export class PaperStore {
     if (!head) {
       row = integrity();
       this.insertStmt.run(...PARAM_COLUMNS.map((c) => row[c]), now, now);
+      this.putRawStmt.run(row.pmid, row.raw);
       return 'added';
     }
     const replace = shouldReplace(
@@ -217,6 +224,8 @@ export class PaperStore {
     if (!replace) return 'unchanged';
     row = integrity();
     this.updateStmt.run(...SET_COLUMNS.map((c) => row[c]), now, row.pmid);
+    // The same hash is the same record: a deleted paper coming back keeps its stored text.
+    if (hash !== head.content_hash) this.putRawStmt.run(row.pmid, row.raw);
     if (head.retracted === 0 && row.retracted === 1) {
       this.historyStmt.run({ at: now, action: 'paper-retracted', pmid: row.pmid, old: 'false', new: 'true', note: source });
     }
@@ -232,4 +241,36 @@ export class PaperStore {
     if (changed) this.historyStmt.run({ at: now, action: 'paper-deleted', pmid, old: null, new: now, note: source });
     return changed;
   }
+}
+
+/** A stored record with the columns a parser filled from it, as `reparse` reads them. */
+export interface StoredRecord {
+  pmid: number;
+  raw: string;
+  rawFormat: RawFormat;
+  columns: ParsedColumns;
+}
+
+/** Up to `limit` stored records with a PMID above `after`, in PMID order. */
+export function storedRecords(db: Db, after: number, limit: number): StoredRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT p.pmid, r.raw, p.raw_format, ${PARSED_COLUMNS.map((c) => `p.${c}`).join(', ')}
+       FROM papers p JOIN paper_raw r ON r.pmid = p.pmid WHERE p.pmid > ? ORDER BY p.pmid LIMIT ?`,
+    )
+    .all(after, limit) as (ParsedColumns & { pmid: number; raw: string; raw_format: RawFormat })[];
+  return rows.map((row) => ({
+    pmid: row.pmid,
+    raw: row.raw,
+    rawFormat: row.raw_format,
+    columns: Object.fromEntries(PARSED_COLUMNS.map((c) => [c, row[c]])) as ParsedColumns,
+  }));
+}
+
+/** Writes new values of a paper's parsed columns (its record, tags and history stay as they are). */
+export function updateParsedColumns(db: Db, pmid: number, values: Partial<ParsedColumns>, now: string): void {
+  const cols = Object.keys(values) as ParsedColumn[];
+  if (!cols.length) return;
+  db.prepare(`UPDATE papers SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE pmid = ?`)
+    .run(...cols.map((c) => values[c]), now, pmid);
 }

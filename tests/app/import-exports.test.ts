@@ -144,7 +144,7 @@ describe('import --labels', () => {
     expect(db.prepare('SELECT count(*) FROM tags').pluck().get()).toBe(0);
     // 10203431 is excluded in the file (label_included 0); 10325662 is one of the relevant ones.
     expect(db.prepare('SELECT reviewer FROM dismissals WHERE pmid = 10203431').pluck().all()).toEqual(['ann']);
-    const relevant = db.prepare('SELECT count(*) FROM dismissals WHERE pmid IN (SELECT pmid FROM papers WHERE raw LIKE ?)').pluck();
+    const relevant = db.prepare('SELECT count(*) FROM dismissals WHERE pmid IN (SELECT pmid FROM paper_raw WHERE raw LIKE ?)').pluck();
     expect(relevant.get('%,1,1\n')).toBe(0);
     const again = await importFiles(db, [NSAIDS], now, undefined, labels);
     expect(again.files[0]!.labels).toMatchObject({ dismissed: 0, unchanged: 352, included: 41 });

@@ -122,7 +122,7 @@ describe('importFiles split on bytes (the threaded path)', () => {
       .filter((f) => /\.xml(\.gz)?$/.test(f))
       .map((f) => fixture(`efetch/${f}`));
     const rows = (db: ReturnType<typeof openLibrary>): unknown[] =>
-      db.prepare('SELECT *, typeof(raw) AS raw_type FROM papers ORDER BY pmid').all();
+      db.prepare('SELECT p.*, r.raw, typeof(r.raw) AS raw_type FROM papers p JOIN paper_raw r ON r.pmid = p.pmid ORDER BY p.pmid').all();
     const text = openLibrary(':memory:');
     const bytes = openLibrary(':memory:');
     const a = await importFiles(text, files, now);

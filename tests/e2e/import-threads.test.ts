@@ -25,9 +25,9 @@ function dump(db: string): unknown {
       papers: d
         .prepare(
           `SELECT pmid, type, title, abstract, authors, journal, journal_abbrev, year, pub_date, doi, pmcid,
-             publication_types, mesh, keywords, language, retracted, links, date_revised, entrez_date, raw,
-             typeof(raw) AS raw_type, raw_format, content_hash, deleted_at IS NULL AS live
-           FROM papers ORDER BY pmid`,
+             publication_types, mesh, keywords, language, retracted, links, date_revised, entrez_date, r.raw,
+             typeof(r.raw) AS raw_type, raw_format, content_hash, deleted_at IS NULL AS live
+           FROM papers p JOIN paper_raw r USING (pmid) ORDER BY pmid`,
         )
         .all(),
       // Deletion and restoration values are times of imports, which differ between the two libraries.
@@ -112,7 +112,7 @@ describe('import on worker threads', () => {
     const summary = JSON.parse(importWith(1, [bom], dir).stdout);
     expect(summary).toMatchObject({ added: recs.length, deleted: 1, failed: 0 });
     const stored = new Database(importWith(1, [bad], dir).db);
-    const raws = stored.prepare("SELECT count(*) AS n FROM papers WHERE raw LIKE '%' || char(65533) || '%'").get();
+    const raws = stored.prepare("SELECT count(*) AS n FROM paper_raw WHERE raw LIKE '%' || char(65533) || '%'").get();
     stored.close();
     expect(raws).toEqual({ n: 1 });
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { migrate, needsMigration, openDatabase } from '../../src/store/db.js';
-import { PaperStore } from '../../src/store/papers.js';
+import { PaperStore, paperParams } from '../../src/store/papers.js';
+import type { Db } from '../../src/store/db.js';
 import { createXmlParser } from '../../src/pubmed/xml.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openLibrary } from '../../src/app/store.js';
@@ -12,9 +13,10 @@ const EXPECTED: Record<string, string[]> = {
   migrations: ['name', 'applied_at'],
   papers: [
     'pmid', 'type', 'title', 'abstract', 'authors', 'journal', 'journal_abbrev', 'year', 'pub_date', 'doi', 'pmcid',
-    'publication_types', 'mesh', 'keywords', 'language', 'retracted', 'links', 'date_revised', 'entrez_date', 'raw',
+    'publication_types', 'mesh', 'keywords', 'language', 'retracted', 'links', 'date_revised', 'entrez_date',
     'raw_format', 'content_hash', 'deleted_at', 'added_at', 'updated_at',
   ],
+  paper_raw: ['pmid', 'raw'],
   claims: ['id', 'slug', 'statement', 'keywords', 'depends_on', 'position', 'created_at', 'retired_at'],
   tags: ['pmid', 'claim_id', 'reviewer', 'stance', 'note', 'created_at', 'updated_at'],
   dismissals: ['pmid', 'reviewer', 'reason', 'at', 'reason_code'],
@@ -39,6 +41,23 @@ const EXPECTED: Record<string, string[]> = {
   integrity_status: ['pmid', 'status', 'excluded', 'concern', 'corrected', 'state', 'updated_at'],
   integrity_checks: ['pmid', 'source', 'checked_at', 'outcome'],
 };
+
+/** Stores the fixture's papers the way claimwatch did before 0011_paper_raw: the raw record in papers. */
+function storeInline(db: Db, fixtureFile: string, at: string): number {
+  const parser = createXmlParser();
+  const xml = fs.readFileSync(fixture(fixtureFile), 'utf8');
+  const insert = db.prepare(`INSERT INTO papers (pmid, type, title, abstract, authors, journal, journal_abbrev, year, pub_date, doi, pmcid,
+    publication_types, mesh, keywords, language, retracted, links, date_revised, entrez_date, raw, raw_format, content_hash, added_at, updated_at)
+    VALUES (@pmid, @type, @title, @abstract, @authors, @journal, @journal_abbrev, @year, @pub_date, @doi, @pmcid, @publication_types, @mesh,
+    @keywords, @language, @retracted, @links, @date_revised, @entrez_date, @raw, @raw_format, @content_hash, @at, @at)`);
+  let n = 0;
+  for (const item of [...parser.push(xml), ...parser.end()]) {
+    if (item.kind !== 'paper') continue;
+    insert.run({ ...paperParams(item.paper), at });
+    n++;
+  }
+  return n;
+}
 
 describe('migrations', () => {
   it('creates exactly the expected tables and columns on a blank database', () => {
@@ -118,11 +137,8 @@ describe('migrations', () => {
     const file = path.join(tempDir(), 'old.db');
     const old = openDatabase(file);
     migrate(old, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '0008_import_formats')));
-    const parser = createXmlParser();
-    const xml = fs.readFileSync(fixture('efetch/retractobot__pubmed_retracted_publication.xml'), 'utf8');
-    const store = new PaperStore(old);
     const at = '2026-11-27T08:00:00.000Z';
-    for (const item of [...parser.push(xml), ...parser.end()]) if (item.kind === 'paper') store.upsert(item.paper, at, 'test');
+    storeInline(old, 'efetch/retractobot__pubmed_retracted_publication.xml', at);
     old.prepare("INSERT INTO claims (id, slug, statement, position, created_at) VALUES ('C7', 'extinction-enhanced', 's', 7, ?)").run(at);
     old.prepare("INSERT INTO tags (pmid, claim_id, reviewer, stance, created_at, updated_at) VALUES (10066780, 'C7', 'ann', 'supports', ?, ?)").run(at, at);
     old.prepare("INSERT INTO dismissals (pmid, reviewer, at) VALUES (10066780, 'bob', ?)").run(at);
@@ -161,6 +177,37 @@ describe('migrations', () => {
     expect(() => insert(1, 'csv')).not.toThrow();
     expect(() => insert(2, 'ris')).not.toThrow();
     expect(() => insert(3, 'bibtex')).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('0011_paper_raw moves every stored record into paper_raw, byte for byte, and the library reads them back', () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = openDatabase(file);
+    migrate(old, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '0011_paper_raw')));
+    const at = '2026-11-27T08:00:00.000Z';
+    const n = storeInline(old, 'efetch/retractobot__pubmed_retracted_publication.xml', at);
+    old.prepare("INSERT INTO claims (id, slug, statement, position, created_at) VALUES ('C7', 'extinction-enhanced', 's', 7, ?)").run(at);
+    old.prepare("INSERT INTO tags (pmid, claim_id, reviewer, stance, created_at, updated_at) VALUES (10066780, 'C7', 'ann', 'supports', ?, ?)").run(at, at);
+    const raws = old.prepare('SELECT pmid, raw FROM papers ORDER BY pmid').all() as { pmid: number; raw: string }[];
+    const rest = old.prepare('SELECT * FROM papers ORDER BY pmid').all() as Record<string, unknown>[];
+    const tags = old.prepare('SELECT * FROM tags').all();
+    expect(raws.length).toBe(n);
+    expect(n).toBeGreaterThan(0);
+    old.close();
+
+    const db = openLibrary(file);
+    expect(db.prepare('SELECT pmid, raw FROM paper_raw ORDER BY pmid').all()).toEqual(raws);
+    expect(db.prepare('SELECT * FROM papers ORDER BY pmid').all()).toEqual(rest.map(({ raw: _raw, ...cols }) => cols));
+    expect(db.prepare('SELECT * FROM tags').all()).toEqual(tags);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The store reads the record back with the paper, and a record for no paper is refused.
+    expect(new PaperStore(db).get(raws[0]!.pmid)?.raw).toBe(raws[0]!.raw);
+    expect(() => db.prepare("INSERT INTO paper_raw (pmid, raw) VALUES (1, 'x')").run()).toThrow(/FOREIGN KEY/);
+    // Should a paper row ever be deleted (claimwatch only marks them), its record goes with it.
+    db.prepare('DELETE FROM tags WHERE pmid = 10066780').run();
+    db.prepare('DELETE FROM papers WHERE pmid = 10066780').run();
+    expect(db.prepare('SELECT count(*) FROM paper_raw WHERE pmid = 10066780').pluck().get()).toBe(0);
     db.close();
   });
 
