@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeEutils, loadFixtureCorpus, makeRecord, type CorpusRecord } from '../tests/fake-eutils/server.js';
+import { FakeCrossref } from '../tests/fake-crossref/server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'claimwatch.js');
@@ -171,10 +172,13 @@ const corpus: CorpusRecord[] = [];
 for (let i = 0; i < FIRST + NIGHTLY; i++) corpus.push(clone(fixtures[i % fixtures.length]!, 80000001 + i, i < FIRST ? '2026/11/20' : '2026/11/27'));
 const server = new FakeEutils({ corpus, today: '2026/11/26', seed: 7 });
 await server.start();
+// The night also asks Crossref about the tagged papers: a local stand-in too, so the bench sends nothing out.
+const crossref = new FakeCrossref();
+await crossref.start();
 const TERM = 'bench-night[tiab]';
 server.setSearch(TERM, corpus.map((r) => r.pmid));
 const env = (pacer: string): Record<string, string> => ({
-  CLAIMWATCH_DB: path.join(dir, 'lib.db'), CLAIMWATCH_EUTILS_URL: server.url, NCBI_EMAIL: 'bench@example.org',
+  CLAIMWATCH_DB: path.join(dir, 'lib.db'), CLAIMWATCH_EUTILS_URL: server.url, CLAIMWATCH_CROSSREF_URL: crossref.url, NCBI_EMAIL: 'bench@example.org',
   NCBI_API_KEY: 'benchkey0123456789abcdef', CLAIMWATCH_PACER_FILE: path.join(dir, pacer), CLAIMWATCH_REVIEWER: 'bench',
 });
 await cli(['queries', 'add', 'bench-night', TERM], env('pacer.sqlite'));
@@ -212,6 +216,7 @@ from = server.requests.length;
 const c2 = await cli(['search'], env('pacer.sqlite'));
 const n2 = count(from);
 await server.close();
+await crossref.stop();
 fs.rmSync(dir, { recursive: true, force: true });
 const reqRow = (name: string, c: { esearch: number; efetch: number; other: number }, added: number, code: number): Row => ({
   name, target: `${saved} saved searches`, median: `${c.esearch} esearch + ${c.efetch} efetch${c.other ? ` + ${c.other} other` : ''}`,
