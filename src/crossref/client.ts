@@ -8,6 +8,7 @@ import { ClaimwatchError } from '../errors.js';
 import { Pacer } from '../eutils/pacer.js';
 import { parseRetryAfter } from '../eutils/client.js';
 import { oneLine } from '../eutils/classify.js';
+import { backoffMs, networkReason } from '../eutils/retry.js';
 
 const axios = createRequire(import.meta.url)('axios') as AxiosStatic;
 
@@ -180,7 +181,7 @@ export class CrossrefClient {
         retryAfterMs = parseRetryAfter(header(res.headers['retry-after']));
         verdict = classifyCrossref({ status: res.status, contentType: header(res.headers['content-type']), body: new TextDecoder('utf-8').decode(res.data) });
       } catch (e) {
-        verdict = { kind: 'transient', reason: this.networkReason(e) };
+        verdict = { kind: 'transient', reason: networkReason(e, this.o.timeoutMs) };
       }
       if (verdict.kind === 'ok') return verdict.message;
       if (verdict.kind === 'none') return null;
@@ -190,7 +191,7 @@ export class CrossrefClient {
           ? new CrossrefError(`Crossref ${path} failed at ${this.baseUrl}: ${verdict.reason} (gave up after ${attempt} attempts)`, 'transient', attempt)
           : new CrossrefError(`cannot reach Crossref at ${this.baseUrl} (${verdict.reason}) after ${attempt} attempts`, 'unreachable', attempt);
       }
-      const waitMs = retryAfterMs ?? this.backoff(attempt);
+      const waitMs = retryAfterMs ?? backoffMs(attempt, this.o.backoffBaseMs, this.o.backoffCapMs, this.random);
       if (retryAfterMs !== undefined) this.pacer.pause(waitMs);
       this.stats.retries++;
       this.cfg.onEvent?.({ type: 'retry', path, attempt, reason: verdict.reason, waitMs });
@@ -211,19 +212,5 @@ export class CrossrefClient {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private networkReason(e: unknown): string {
-    if (!axios.isAxiosError(e) && !axios.isCancel(e)) throw e;
-    const err = e as { code?: string; message?: string };
-    if (axios.isCancel(e) || err.code === 'ERR_CANCELED' || (err.code === 'ECONNABORTED' && /timeout/i.test(err.message ?? ''))) {
-      return `no complete answer within ${this.o.timeoutMs} ms`;
-    }
-    return oneLine([err.message, err.code && !(err.message ?? '').includes(err.code) ? `(${err.code})` : ''].filter(Boolean).join(' ') || 'network error');
-  }
-
-  private backoff(attempt: number): number {
-    const raw = Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** (attempt - 1));
-    return Math.max(0, Math.round(raw * (1 + 0.25 * (2 * this.random() - 1))));
   }
 }

@@ -13,6 +13,7 @@ import { classifyAnswer, oneLine, type Classification, type Endpoint } from './c
 import { parseEsearchXml, type EsearchResult } from './esearch.js';
 import { gapFor, sharedPacer, type Pacer, type PacerOptions } from './pacer.js';
 import { redact } from './redact.js';
+import { backoffMs, networkReason } from './retry.js';
 
 /** What the client needs to know; everything but baseUrl and tool has a default. */
 export interface EutilsConfig {
@@ -219,7 +220,7 @@ export class EutilsClient {
         }
         throw this.fail('transient', endpoint, attempt, `${endpoint} failed at ${this.baseUrl}: ${reason} (gave up after ${plural(attempt, 'attempt')})`);
       }
-      const waitMs = outcome.retryAfterMs ?? this.backoff(attempt);
+      const waitMs = outcome.retryAfterMs ?? backoffMs(attempt, this.backoffBaseMs, this.backoffCapMs, this.random);
       // The server asked everyone to wait: hold the shared pacer too, not just this caller.
       if (outcome.retryAfterMs !== undefined) this.pacer.pause(waitMs);
       this.stats.retries++;
@@ -244,7 +245,7 @@ export class EutilsClient {
     try {
       res = await this.send(url, params, method);
     } catch (e) {
-      return { done: false, verdict: { kind: 'transient', reason: this.networkReason(e) }, answered: false };
+      return { done: false, verdict: { kind: 'transient', reason: networkReason(e, this.timeoutMs, (m) => this.redact(m)) }, answered: false };
     }
     this.emit({ type: 'response', endpoint, status: res.status, ms: Math.round(performance.now() - started) });
 
@@ -292,24 +293,6 @@ export class EutilsClient {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** One line saying why no HTTP answer arrived; built from the error's code and message only, never its config. */
-  private networkReason(e: unknown): string {
-    if (!axios.isAxiosError(e) && !axios.isCancel(e)) throw e;
-    const err = e as { code?: string; message?: string; errors?: { message?: string }[] };
-    const code = err.code ?? '';
-    if (axios.isCancel(e) || code === 'ERR_CANCELED' || (code === 'ECONNABORTED' && /timeout/i.test(err.message ?? ''))) {
-      return `no complete answer within ${this.timeoutMs} ms`;
-    }
-    let message = err.message || err.errors?.find((x) => x.message)?.message || '';
-    if (code && !message.includes(code)) message = message ? `${message} (${code})` : code;
-    return oneLine(this.redact(message || 'network error'));
-  }
-
-  private backoff(attempt: number): number {
-    const raw = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** (attempt - 1));
-    return Math.max(0, Math.round(raw * (1 + 0.25 * (2 * this.random() - 1))));
   }
 
   private fail(kind: EutilsErrorKind, endpoint: Endpoint, attempts: number, message: string): EutilsError {
