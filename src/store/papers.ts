@@ -160,12 +160,10 @@ export class PaperStore {
   private readonly putRawStmt;
   private readonly deleteStmt;
   private readonly historyStmt;
-  /** null on a library not yet migrated to 0009_integrity (a migration test writing an older schema). */
-  private readonly integrity: IntegrityStore | null;
+  private readonly integrity: IntegrityStore;
 
   constructor(private readonly db: Db) {
-    const hasIntegrity = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_events'").get() !== undefined;
-    this.integrity = hasIntegrity ? new IntegrityStore(db) : null;
+    this.integrity = new IntegrityStore(db);
     this.getStmt = db.prepare(`SELECT ${PAPER_COLUMNS} FROM papers p WHERE p.pmid = ?`);
     this.headStmt = db.prepare(
       'SELECT date_revised, raw_format, content_hash, deleted_at, retracted FROM papers WHERE pmid = ?',
@@ -205,9 +203,9 @@ export class PaperStore {
   upsertRow(row: PaperParams, now: string, source: string): UpsertOutcome {
     const hash = row.content_hash;
     // The retracted flag is what every source says together (store/integrity.ts), not PubMed's alone.
-    const integrity = (): PaperParams => (this.integrity ? {
+    const integrity = (): PaperParams => ({
       ...row, retracted: this.integrity.reconcilePubmed(row.pmid, row.links, row.publication_types, row.retracted, now, source),
-    } : row);
+    });
     const head = this.headStmt.get(row.pmid) as
       | { date_revised: string | null; raw_format: RawFormat; content_hash: string; deleted_at: string | null; retracted: number }
       | undefined;
