@@ -102,6 +102,12 @@ export function minGap(requests: readonly RequestLog[]): number {
   return best;
 }
 
+/** The mean time between consecutive request starts, in milliseconds: what a pacer's rate is, whatever the jitter of single arrivals. */
+export function meanGap(requests: readonly RequestLog[]): number {
+  const t = requests.map((r) => r.at).sort((a, b) => a - b);
+  return t.length < 2 ? Number.POSITIVE_INFINITY : (t[t.length - 1]! - t[0]!) / (t.length - 1);
+}
+
 /** The watermark of each saved search. */
 export function watermarks(db: string): Record<string, string | null> {
   return Object.fromEntries(query<{ name: string; watermark: string | null }>(db, 'SELECT name, watermark FROM queries').map((r) => [r.name, r.watermark]));
