@@ -11,6 +11,7 @@ import {
   type SourceItem,
   pmidFromText,
 } from '../evidence/paper.js';
+import { isAscii } from 'node:buffer';
 import { ParseError } from '../errors.js';
 
 /**
@@ -722,8 +723,12 @@ export function readByteRecord(record: SplitRecord): { item: SourceItem; bytes: 
   // Unpooled buffers, each its own ArrayBuffer, so a worker can hand them over without a copy.
   let bytes: Uint8Array = Buffer.allocUnsafeSlow(record.raw.length);
   (bytes as Buffer).write(record.raw, 'latin1');
-  const raw = utf8.decode(bytes);
-  if (raw.includes('\uFFFD')) bytes = new TextEncoder().encode(raw);
+  // Most records are ASCII (five in six of the bench corpus): their latin1 text is already the decoded one.
+  let raw = record.raw;
+  if (!isAscii(bytes)) {
+    raw = utf8.decode(bytes);
+    if (raw.includes('\uFFFD')) bytes = new TextEncoder().encode(raw);
+  }
   const items: SourceItem[] = [];
   emitRecord(raw, parseRecordTree(raw), record.ordinal, items);
   return { item: items[0] as SourceItem, bytes };
