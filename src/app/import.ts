@@ -143,12 +143,22 @@ export interface ImportThreads {
   threads?: number;
   /** Start the threads only once a file has this many records (default 0): small files are not worth a thread. */
   after?: number;
+  /**
+   * Or once this many bytes of it have been read (default: never), whichever comes first: the records read
+   * here before the threads start are read one after the other with the writing, so a big file should not
+   * wait for its 2,000th record to know it is big.
+   */
+  afterBytes?: number;
+  /** Told when the threads start: how many records and bytes of the file had been read by then. */
+  onStart?: (records: number, bytes: number) => void;
 }
 
 /** The pool a file's records may go to once it has shown `after` records. */
 interface PoolUse {
   pool: () => Promise<ImportPool>;
   after: number;
+  afterBytes: number;
+  onStart?: (records: number, bytes: number) => void;
 }
 
 /** Records per message to a thread: big enough that messaging is cheap, small enough to keep memory flat. */
@@ -190,6 +200,7 @@ export async function importFile(
   const excludedIn = `excluded in ${path.basename(label)}`;
   let items = 0;
   let seen = 0;
+  let bytesSeen = 0;
   const at = now();
   const flushing = flushAhead(db);
   const count = (): void => {
@@ -264,7 +275,10 @@ export async function importFile(
   // Records cut out by the byte splitter: read here until the file has shown `after` of them, then on the pool.
   const take = async (records: SplitRecord[]): Promise<void> => {
     for (const record of records) {
-      if (threads && !pool && ++seen > threads.after) pool = await threads.pool();
+      if (threads && !pool && (++seen > threads.after || bytesSeen >= threads.afterBytes)) {
+        pool = await threads.pool();
+        threads.onStart?.(seen - 1, bytesSeen);
+      }
       if (!pool) {
         applyParsed(readRecord(record));
       } else {
@@ -315,7 +329,10 @@ export async function importFile(
       const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
         const splitter = createXmlByteSplitter();
-        for await (const chunk of latin1Text(chunks)) await take(splitter.push(chunk));
+        for await (const chunk of latin1Text(chunks)) {
+          bytesSeen += chunk.length;
+          await take(splitter.push(chunk));
+        }
         await take(splitter.end());
       } else if (result.format === 'csv' || result.format === 'ris') {
         const parser: ExportParser = result.format === 'csv' ? createCsvExportParser() : createRisParser();
@@ -416,6 +433,8 @@ export async function importFiles(
       ? null
       : {
           after: options.after ?? 0,
+          afterBytes: options.afterBytes ?? Number.POSITIVE_INFINITY,
+          onStart: options.onStart,
           pool: async () => {
             if (!started) {
               const { ImportPool } = await import('./import-pool.js');

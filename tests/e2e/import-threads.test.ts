@@ -194,6 +194,46 @@ describe('import on worker threads', () => {
     expect((dump(db) as { papers: unknown[] }).papers).toHaveLength(14);
   });
 
+  it('starts the threads once afterBytes of a file are read, before `after` records, and stores the same', () => {
+    // The built modules in a child process, as the CLI runs them (worker threads need the built worker).
+    const dir = tempDir();
+    const file = path.join(EFETCH, 'julielab__pubmed18n0740_7_eval_files.xml');
+    const script = (db: string, afterBytes: number | null): string => `
+      import { openLibrary } from ${JSON.stringify(path.join(ROOT, 'dist', 'app', 'store.js'))};
+      import { importFiles } from ${JSON.stringify(path.join(ROOT, 'dist', 'app', 'import.js'))};
+      const starts = [];
+      const db = openLibrary(${JSON.stringify(db)});
+      const r = await importFiles(db, [${JSON.stringify(file)}], undefined, undefined, {
+        threads: 1, after: Infinity, ${afterBytes === null ? '' : `afterBytes: ${afterBytes},`} onStart: (n, b) => starts.push([n, b]),
+      });
+      db.close();
+      console.log(JSON.stringify({ added: r.added, failed: r.failed, starts }));`;
+    const run = (db: string, afterBytes: number | null): { added: number; failed: number; starts: [number, number][] } => {
+      // A script file, not --eval: the worker threads inherit the process's flags, and --input-type fails them.
+      const js = path.join(dir, `run-${path.basename(db)}.mjs`);
+      fs.writeFileSync(js, script(db, afterBytes));
+      const r = spawnSync(process.execPath, [js], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as { added: number; failed: number; starts: [number, number][] };
+    };
+    const threaded = path.join(dir, 'threaded.db');
+    const r = run(threaded, 100 * 1024);
+    expect(r).toMatchObject({ added: 14, failed: 0 });
+    expect(r.starts).toHaveLength(1);
+    const [records, bytes] = r.starts[0]!;
+    expect(bytes).toBeGreaterThanOrEqual(100 * 1024);
+    expect(bytes).toBeLessThan(fs.statSync(file).size);
+    expect(records).toBeGreaterThan(0);
+    expect(records).toBeLessThan(14);
+    const one = importWith(0, [file], dir);
+    expect(one.code).toBe(0);
+    const { imports: _a, ...a } = dump(threaded) as Record<string, unknown>;
+    const { imports: _b, ...b } = dump(one.db) as Record<string, unknown>;
+    expect(a).toEqual(b);
+    // Without a byte threshold the file never shows `after` records: no thread starts.
+    expect(run(path.join(dir, 'none.db'), null).starts).toEqual([]);
+  });
+
   it('refuses a bad --threads in one line with exit 2, creating no library', () => {
     const dir = tempDir();
     for (const bad of ['-1', 'two', '1.5', '17']) {
