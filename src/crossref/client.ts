@@ -2,15 +2,13 @@
 // `works?filter=updates:{doi}`, in the polite pool (mailto and a User-Agent naming claimwatch), paced by the
 // x-rate-limit-* headers, with the E-utilities client's retry rules: 429 with Retry-After, 5xx, HTML
 // bodies, damaged JSON and timeouts are retried with backoff; a 404 is "no record", never a failure.
-import { createRequire } from 'node:module';
-import type { AxiosInstance, AxiosResponse, AxiosStatic } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { ClaimwatchError } from '../errors.js';
 import { Pacer } from '../eutils/pacer.js';
 import { parseRetryAfter } from '../eutils/client.js';
 import { oneLine } from '../eutils/classify.js';
 import { backoffMs, networkReason } from '../eutils/retry.js';
-
-const axios = createRequire(import.meta.url)('axios') as AxiosStatic;
+import { loadAxios } from '../eutils/lazy.js';
 
 /** What the client needs; everything but baseUrl has a default. */
 export interface CrossrefConfig {
@@ -146,7 +144,7 @@ export class CrossrefClient {
       timeoutMs: cfg.timeoutMs ?? DEFAULTS.timeoutMs, maxAttempts: Math.max(1, Math.floor(cfg.maxAttempts ?? DEFAULTS.maxAttempts)),
       backoffBaseMs: cfg.backoffBaseMs ?? DEFAULTS.backoffBaseMs, backoffCapMs: cfg.backoffCapMs ?? DEFAULTS.backoffCapMs,
     };
-    this.http = axios.create();
+    this.http = loadAxios().create();
   }
 
   /** The work a DOI names (the `message` of works/{doi}), or null when Crossref has no record of it. */

@@ -2,12 +2,8 @@
 // parses it, and retries transient failures, all inside one loop (EUTILS.md §1, §2 F7, §6).
 // The API key never leaves this module except as a request parameter: messages, events and thrown
 // errors are built here and redacted, and axios errors (which carry the URL) are never rethrown.
-import { createRequire } from 'node:module';
-import type { AxiosInstance, AxiosResponse, AxiosStatic } from 'axios';
-
-// axios's single-file CommonJS build loads in about two thirds of the time of its ESM tree, and this
-// load is most of what `search` does before its first request.
-const axios = createRequire(import.meta.url)('axios') as AxiosStatic;
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import { loadAxios } from './lazy.js';
 import { ClaimwatchError, ParseError } from '../errors.js';
 import { classifyAnswer, oneLine, type Classification, type Endpoint } from './classify.js';
 import { parseEsearchXml, type EsearchResult } from './esearch.js';
@@ -135,7 +131,7 @@ export class EutilsClient {
     this.sleep = cfg.sleep ?? realSleep;
     this.random = cfg.random ?? Math.random;
     // A private instance: global axios defaults or interceptors set elsewhere must not change these requests.
-    this.http = axios.create();
+    this.http = loadAxios().create();
   }
 
   /** Runs one ESearch on PubMed (XML) and returns its parsed answer. */

@@ -1,6 +1,6 @@
 // Pure parsing of an ESearch answer (DTD eSearch_020511 and its JSON twin; EUTILS.md R15) into
 // plain numbers and strings. The answer must already have been classified 'ok'.
-import { XMLParser } from 'fast-xml-parser';
+import { loadXmlParser } from './lazy.js';
 import { ParseError } from '../errors.js';
 import { decodeJsonLenient } from './json.js';
 
@@ -32,6 +32,7 @@ const LIST_TAGS = new Set([
 
 /** Parses an ESearch XML answer. Throws ParseError when it is not a usable eSearchResult. */
 export function parseEsearchXml(body: string): EsearchResult {
+  const XMLParser = loadXmlParser();
   const parser = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,

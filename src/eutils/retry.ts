@@ -1,11 +1,7 @@
 // What the E-utilities and Crossref clients share of their retry loops: the backoff and the one-line reason a
 // request got no HTTP answer. Transport-level only; each client keeps its own classification of answers.
-import { createRequire } from 'node:module';
-import type { AxiosStatic } from 'axios';
 import { oneLine } from './classify.js';
-
-// The CommonJS build of axios, loaded as the clients load it (see client.ts).
-const axios = createRequire(import.meta.url)('axios') as AxiosStatic;
+import { loadAxios } from './lazy.js';
 
 /** The wait before retry `attempt` (1-based): base doubling to the cap, with ±25 % jitter from `random` in [0, 1). */
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number): number {
@@ -19,6 +15,7 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number, random
  * redacts its API key there, so a cut never leaves part of it). Rethrows anything that is not an axios error.
  */
 export function networkReason(e: unknown, timeoutMs: number, clean: (s: string) => string = (s) => s): string {
+  const axios = loadAxios();
   if (!axios.isAxiosError(e) && !axios.isCancel(e)) throw e;
   const err = e as { code?: string; message?: string; errors?: { message?: string }[] };
   const code = err.code ?? '';
