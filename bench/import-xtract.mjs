@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compares `claimwatch import` with NCBI EDirect's xtract on the same NLM-baseline-like corpus, on this
-// machine, in the same run: wall seconds (median/min/max of N runs), records/s, peak RSS (GNU time %M)
-// and claimwatch's speed as a fraction of xtract's. The corpus (real records repeated with new PMIDs,
+// machine, in the same run: wall seconds (median/min/max of N runs), records/s, CPU seconds (user + system,
+// median), peak RSS (GNU time %M) and claimwatch's speed as a fraction of xtract's. The corpus (real records repeated with new PMIDs,
 // ../shared/tools/make_bench_corpus.py) is built once under /tmp/claimwatch-bench-corpus/ and reused.
 // Usage: node bench/import-xtract.mjs [--records 100000] [--runs 3] [--json] [--compare DIR]   (after npm run build)
 // --compare DIR also times another built checkout of claimwatch (DIR/bin/claimwatch.js, say the commit
@@ -24,13 +24,13 @@ const log = (s) => (asJson ? process.stderr : process.stdout).write(`${s}\n`);
 
 const corpus = (ext) => benchCorpus(records, ext, log);
 
-/** Runs a command under GNU time; returns wall seconds and peak RSS in MiB, checking its output. */
+/** Runs a command under GNU time; returns wall seconds, CPU seconds (user + system) and peak RSS in MiB, checking its output. */
 function timed(cmd, argv, check, env = process.env) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 31 - 1, env });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 31 - 1, env });
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const [secs, kib] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  const [secs, kib, user, sys] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
   check(r.stdout);
-  return { secs, mib: kib / 1024 };
+  return { secs, mib: kib / 1024, cpu: user + sys };
 }
 
 const xtractArgs = (file) => [
@@ -96,6 +96,7 @@ const rows = engines.map((e, k) => {
     minSecs: Math.min(...secs),
     maxSecs: Math.max(...secs),
     recordsPerSec: Math.round(records / median(secs)),
+    cpuSecs: Number(median(results[k].map((r) => r.cpu)).toFixed(2)),
     peakMiB: Math.round(Math.max(...mib)),
   };
 });
@@ -106,9 +107,9 @@ if (asJson) {
   console.log(JSON.stringify({ machine, rows }, null, 2));
 } else {
   console.log(`${records} records, ${runs} runs each (interleaved), ${machine.cores} cores, node ${machine.node}, load ${machine.loadavg.join(' ')}`);
-  console.log('| engine | file | wall s median (min-max) | records/s | peak MiB | vs xtract |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| engine | file | wall s median (min-max) | records/s | CPU s | peak MiB | vs xtract |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.engine} | ${r.fileMiB} MiB | ${r.medianSecs.toFixed(1)} (${r.minSecs.toFixed(1)}-${r.maxSecs.toFixed(1)}) | ${r.recordsPerSec} | ${r.peakMiB} | ${r.ratioToXtract === null ? 'no xtract' : `${r.ratioToXtract.toFixed(2)}x`} |`);
+    console.log(`| ${r.engine} | ${r.fileMiB} MiB | ${r.medianSecs.toFixed(1)} (${r.minSecs.toFixed(1)}-${r.maxSecs.toFixed(1)}) | ${r.recordsPerSec} | ${r.cpuSecs.toFixed(1)} | ${r.peakMiB} | ${r.ratioToXtract === null ? 'no xtract' : `${r.ratioToXtract.toFixed(2)}x`} |`);
   }
 }
