@@ -153,7 +153,7 @@ export interface ImportThreads {
   onStart?: (records: number, bytes: number) => void;
 }
 
-/** The pool a file's records may go to once it has shown `after` records. */
+/** The pool a file's records may go to once it has shown `after` records or `afterBytes` bytes. */
 interface PoolUse {
   pool: () => Promise<ImportPool>;
   after: number;
@@ -272,7 +272,8 @@ export async function importFile(
       applySlot(first);
     }
   };
-  // Records cut out by the byte splitter: read here until the file has shown `after` of them, then on the pool.
+  // Records cut out by the byte splitter: read here until the file has shown `after` of them (or `afterBytes`
+  // bytes), then on the pool.
   const take = async (records: SplitRecord[]): Promise<void> => {
     for (const record of records) {
       if (threads && !pool && (++seen > threads.after || bytesSeen >= threads.afterBytes)) {
