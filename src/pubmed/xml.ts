@@ -13,6 +13,8 @@ import {
 } from '../evidence/paper.js';
 import { isAscii } from 'node:buffer';
 import { ParseError } from '../errors.js';
+import { collapse, decode, isBlank, isoDateOfParts, isWs, skipElement, skippedEndTag, trimXml } from './xml-lex.js';
+import { readRecordDirect } from './xml-direct.js';
 
 /**
  * The deepest nesting read: PubMed's DTD nests about a dozen levels. A hostile file of millions of nested
@@ -44,58 +46,6 @@ const RECORD_ROOTS = ['PubmedArticle', 'PubmedBookArticle'];
 const LINK_TYPE_SET: ReadonlySet<string> = new Set(LINK_TYPES);
 
 // ---------------------------------------------------------------- characters
-
-function isWs(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13;
-}
-
-function isBlank(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isWs(s.charCodeAt(i))) return false;
-  return true;
-}
-
-/** Trims XML whitespace only: U+00A0 is content in PubMed text, so String#trim is wrong here. */
-function trimXml(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isWs(s.charCodeAt(a))) a++;
-  while (b > a && isWs(s.charCodeAt(b - 1))) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
-
-// Whitespace runs that are not already a single space: a lone ' ' stays as it is, so a clean abstract is
-// scanned without building a new string (replacing every space by a space cost a tenth of the parse).
-const XML_WS_RUN = / [ \t\r\n]+|[\t\r\n][ \t\r\n]*/g;
-
-function collapse(s: string): string {
-  const n = s.length;
-  if (n > 64) return trimXml(s.replace(XML_WS_RUN, ' '));
-  // Most leaf texts are already clean; checking is much cheaper than a regex replace.
-  let clean = n > 0 && !isWs(s.charCodeAt(0)) && !isWs(s.charCodeAt(n - 1));
-  for (let i = 1; clean && i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32) clean = s.charCodeAt(i - 1) !== 32;
-    else if (c === 10 || c === 9 || c === 13) clean = false;
-  }
-  return clean ? s : trimXml(s.replace(XML_WS_RUN, ' '));
-}
-
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const ENTITY = /&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,10})|(lt|gt|amp|quot|apos));/g;
-
-function entity(m: string, hex: string | undefined, dec: string | undefined, name: string | undefined): string {
-  if (name !== undefined) return NAMED[name] ?? m;
-  const cp = hex !== undefined ? parseInt(hex, 16) : parseInt(dec ?? '', 10);
-  // An invalid character reference is left as written rather than losing the whole record.
-  if (!(cp > 0 && cp <= 0x10ffff) || (cp >= 0xd800 && cp <= 0xdfff)) return m;
-  return String.fromCodePoint(cp);
-}
-
-// Undeclared named entities (&nbsp; …) are not XML; they stay verbatim instead of failing the record.
-function decode(s: string): string {
-  return s.indexOf('&') === -1 ? s : s.replace(ENTITY, entity);
-}
-
 function preview(s: string, at: number): string {
   return JSON.stringify(s.slice(at, at + 40));
 }
@@ -162,53 +112,6 @@ function readStartTag(s: string, lt: number): number {
   }
 }
 
-/**
- * Elements whose content no field reads. parseTree jumps over them with indexOf instead of building
- * them: in current records the ReferenceList alone is ~40% of the bytes. The price is that their
- * inside is not checked for well-formedness; the record's raw text is stored unchanged anyway.
- */
-const SKIPPED = [
-  'ReferenceList',
-  'AffiliationInfo',
-  'GrantList',
-  'ChemicalList',
-  'SupplMeshList',
-  'InvestigatorList',
-  'DataBankList',
-  'MedlineJournalInfo',
-  'OtherAbstract',
-  'CoiStatement',
-  'GeneralNote',
-  'ObjectList',
-  'PersonalNameSubjectList',
-  'GeneSymbolList',
-  'Sections',
-  'ItemList',
-  'CopyrightInformation',
-  'Pagination',
-  // Small but frequent (4.4 qualifiers a record): mesh keeps descriptors only, dates only DateRevised.
-  'QualifierName',
-  'Identifier',
-  'DateCompleted',
-  'ArticleDate',
-  'ISSN',
-  'CitationSubset',
-  // The Entrez date is read from Year, Month and Day.
-  'Hour',
-  'Minute',
-];
-
-// Indexed by the name's first character, so the common case (not skipped) costs one array read.
-const SKIPPED_BY_FIRST: ([string, string][] | undefined)[] = [];
-for (const name of SKIPPED) (SKIPPED_BY_FIRST[name.charCodeAt(0)] ??= []).push([name, '</' + name]);
-
-/** The end tag of an element the parser may skip, or undefined. */
-function skippedEndTag(name: string): string | undefined {
-  const candidates = SKIPPED_BY_FIRST[name.charCodeAt(0)];
-  if (candidates) for (const [skipped, endTag] of candidates) if (skipped === name) return endTag;
-  return undefined;
-}
-
 /** Parses one record into a tree, or returns why it is not well-formed. */
 function parseRecordTree(s: string): XmlElement | XmlSyntaxError {
   try {
@@ -230,47 +133,6 @@ function hasMarkupDeclaration(s: string): boolean {
   // Searching for the rare '!' is several times faster than for '<!', whose '<' is everywhere.
   for (let i = s.indexOf('!'); i !== -1; i = s.indexOf('!', i + 1)) if (i > 0 && s.charCodeAt(i - 1) === 60) return true;
   return false;
-}
-
-function isNameEnd(c: number): boolean {
-  return c === 62 || c === 47 || isWs(c);
-}
-
-/** The index after the end tag closing the element whose content starts at `from`; -1 if absent. */
-function skipElement(s: string, from: number, name: string, endTag: string): number {
-  if (name === 'ReferenceList') return skipNested(s, from, name);
-  let p = from;
-  for (;;) {
-    const at = s.indexOf(endTag, p);
-    if (at === -1) return -1;
-    let i = at + endTag.length;
-    if (!isNameEnd(s.charCodeAt(i))) {
-      p = at + 1;
-      continue;
-    }
-    while (i < s.length && isWs(s.charCodeAt(i))) i++;
-    return s.charCodeAt(i) === 62 ? i + 1 : -1;
-  }
-}
-
-/**
- * skipElement for the one skipped element the DTD lets nest (ReferenceList): a single scan for its name
- * finds both its nested start tags (depth + 1) and its end tags (depth - 1).
- */
-function skipNested(s: string, from: number, name: string): number {
-  let depth = 1;
-  for (let at = s.indexOf(name, from); at !== -1; at = s.indexOf(name, at + name.length)) {
-    let i = at + name.length;
-    if (!isNameEnd(s.charCodeAt(i))) continue;
-    if (s.charCodeAt(at - 1) === 60) {
-      depth++;
-    } else if (s.charCodeAt(at - 1) === 47 && s.charCodeAt(at - 2) === 60) {
-      while (i < s.length && isWs(s.charCodeAt(i))) i++;
-      if (s.charCodeAt(i) !== 62) return -1;
-      if (--depth === 0) return i + 1;
-    }
-  }
-  return -1;
 }
 
 /**
@@ -443,27 +305,10 @@ function pubDateOf(pubDate: XmlElement | undefined): string | null {
   return parts.length > 0 ? parts.join(' ') : null;
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-function monthOf(t: string): number | null {
-  if (/^[0-9]{1,2}$/.test(t)) {
-    const m = Number(t);
-    return m >= 1 && m <= 12 ? m : null;
-  }
-  const i = MONTHS.indexOf(t.slice(0, 3).toLowerCase());
-  return i === -1 ? null : i + 1;
-}
-
 /** A Year/Month/Day element as YYYY-MM-DD; null unless all three parts are valid. */
 function isoDateOf(el: XmlElement | undefined): string | null {
   if (!el) return null;
-  const y = collapse(leadText(child(el, 'Year')));
-  const m = monthOf(collapse(leadText(child(el, 'Month'))));
-  const d = collapse(leadText(child(el, 'Day')));
-  if (!/^[0-9]{4}$/.test(y) || m === null || !/^[0-9]{1,2}$/.test(d)) return null;
-  const day = Number(d);
-  if (day < 1 || day > 31) return null;
-  return `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return isoDateOfParts(leadText(child(el, 'Year')), leadText(child(el, 'Month')), leadText(child(el, 'Day')));
 }
 
 function entrezDateOf(data: XmlElement | undefined): string | null {
@@ -674,9 +519,26 @@ function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * parseRecordXml by the tree alone, never in one pass: the reference the one-pass reader of xml-direct.ts is
+ * held to (the tests compare the two record by record).
+ */
+export function parseRecordXmlByTree(xml: string): Paper {
+  try {
+    const tree = parseRecordTree(xml);
+    if (tree instanceof XmlSyntaxError) throw tree;
+    return paperOf(tree, xml);
+  } catch (e) {
+    if (e instanceof ParseError) throw e;
+    throw new ParseError(`PubMed XML record${pmidHint(xml)}: ${describeError(e)}`);
+  }
+}
+
 /** Parses one stored record (PubmedArticle, PubmedBookArticle or MedlineCitation element) into a Paper. */
 export function parseRecordXml(xml: string): Paper {
   try {
+    const direct = readRecordDirect(xml);
+    if (direct !== null) return direct;
     const tree = parseRecordTree(xml);
     if (tree instanceof XmlSyntaxError) throw tree;
     return paperOf(tree, xml);
@@ -730,7 +592,7 @@ export function readByteRecord(record: SplitRecord): { item: SourceItem; bytes: 
     if (raw.includes('\uFFFD')) bytes = new TextEncoder().encode(raw);
   }
   const items: SourceItem[] = [];
-  emitRecord(raw, parseRecordTree(raw), record.ordinal, items);
+  emitRecord(raw, undefined, record.ordinal, items);
   return { item: items[0] as SourceItem, bytes };
 }
 
@@ -739,7 +601,14 @@ function fromLatin1(message: string): string {
   return Buffer.from(message, 'latin1').toString('utf8');
 }
 
-function emitRecord(raw: string, tree: XmlElement | XmlSyntaxError, ordinal: number, items: SourceItem[]): void {
+/** Yields a record's item: read in one pass when it can be (xml-direct.ts), else from its tree (`tree`, or built here). */
+function emitRecord(raw: string, tree: XmlElement | XmlSyntaxError | undefined, ordinal: number, items: SourceItem[]): void {
+  const direct = tree === undefined ? readRecordDirect(raw) : null;
+  if (direct !== null) {
+    items.push({ kind: 'paper', paper: direct });
+    return;
+  }
+  tree ??= parseRecordTree(raw);
   try {
     if (tree instanceof XmlSyntaxError) throw tree;
     const el = tree;
@@ -1034,7 +903,7 @@ class PubmedXmlSplitter implements IncrementalParser {
   private emit(raw: string, items: SplitItem[], tree?: XmlElement | XmlSyntaxError): void {
     // The byte splitter only finds where records end; readByteRecord reads them from their decoded text.
     if (this.bytes) items.push({ kind: 'record', raw, ordinal: ++this.recordCount });
-    else emitRecord(raw, tree ?? parseRecordTree(raw), ++this.recordCount, items as SourceItem[]);
+    else emitRecord(raw, tree, ++this.recordCount, items as SourceItem[]);
   }
 }
 
