@@ -149,6 +149,12 @@ export interface ImportThreads {
    * wait for its 2,000th record to know it is big.
    */
   afterBytes?: number;
+  /**
+   * Or from a file's first record when the file on disk is at least this big (default: never): its size
+   * shows it is big before a byte is read, and the threads start while the file is opened. Reading the
+   * first 4 MiB on the main thread, with its code still cold, cost a 20,000-record import 0.1-0.2 s.
+   */
+  upFrontBytes?: number;
   /** Told when the threads start: how many records and bytes of the file had been read by then. */
   onStart?: (records: number, bytes: number) => void;
 }
@@ -158,6 +164,7 @@ interface PoolUse {
   pool: () => Promise<ImportPool>;
   after: number;
   afterBytes: number;
+  upFrontBytes: number;
   onStart?: (records: number, bytes: number) => void;
 }
 
@@ -274,10 +281,12 @@ export async function importFile(
   };
   // Records cut out by the byte splitter: read here until the file has shown `after` of them (or `afterBytes`
   // bytes), then on the pool.
+  // Set once the file is known to be PubMed XML and big on disk (upFrontBytes): its threads start at once.
+  let early: Promise<ImportPool> | null = null;
   const take = async (records: SplitRecord[]): Promise<void> => {
     for (const record of records) {
-      if (threads && !pool && (++seen > threads.after || bytesSeen >= threads.afterBytes)) {
-        pool = await threads.pool();
+      if (threads && !pool && (++seen > threads.after || bytesSeen >= threads.afterBytes || early !== null)) {
+        pool = await (early ?? threads.pool());
         threads.onStart?.(seen - 1, bytesSeen);
       }
       if (!pool) {
@@ -329,6 +338,7 @@ export async function importFile(
       db.exec('BEGIN IMMEDIATE');
       const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
+        if (file !== STDIN && sizeOnDisk(file) >= threads.upFrontBytes) early = threads.pool();
         const splitter = createXmlByteSplitter();
         for await (const chunk of latin1Text(chunks)) {
           bytesSeen += chunk.length;
@@ -408,6 +418,16 @@ function applyLabel(db: Db, s: NonNullable<FileImport['labels']>, pmid: number, 
   s.dismissed++;
 }
 
+/** The size of a regular file, or -1 (a FIFO, a missing file: the import itself reports what is wrong). */
+function sizeOnDisk(file: string): number {
+  try {
+    const st = fs.statSync(file);
+    return st.isFile() ? st.size : -1;
+  } catch {
+    return -1;
+  }
+}
+
 function describeFsError(e: unknown): string {
   const err = e as { code?: string; message?: string };
   if (err.code === 'ENOENT') return 'no such file';
@@ -435,6 +455,7 @@ export async function importFiles(
       : {
           after: options.after ?? 0,
           afterBytes: options.afterBytes ?? Number.POSITIVE_INFINITY,
+          upFrontBytes: options.upFrontBytes ?? Number.POSITIVE_INFINITY,
           onStart: options.onStart,
           pool: async () => {
             if (!started) {

@@ -194,24 +194,24 @@ describe('import on worker threads', () => {
     expect((dump(db) as { papers: unknown[] }).papers).toHaveLength(14);
   });
 
-  it('starts the threads once afterBytes of a file are read, before `after` records, and stores the same', () => {
+  it('starts the threads once afterBytes of a file are read, or at once for a file upFrontBytes big, and stores the same', () => {
     // The built modules in a child process, as the CLI runs them (worker threads need the built worker).
     const dir = tempDir();
     const file = path.join(EFETCH, 'julielab__pubmed18n0740_7_eval_files.xml');
-    const script = (db: string, afterBytes: number | null): string => `
+    const script = (db: string, afterBytes: number | null, upFront = ''): string => `
       import { openLibrary } from ${JSON.stringify(path.join(ROOT, 'dist', 'app', 'store.js'))};
       import { importFiles } from ${JSON.stringify(path.join(ROOT, 'dist', 'app', 'import.js'))};
       const starts = [];
       const db = openLibrary(${JSON.stringify(db)});
       const r = await importFiles(db, [${JSON.stringify(file)}], undefined, undefined, {
-        threads: 1, after: Infinity, ${afterBytes === null ? '' : `afterBytes: ${afterBytes},`} onStart: (n, b) => starts.push([n, b]),
+        threads: 1, after: Infinity, ${afterBytes === null ? '' : `afterBytes: ${afterBytes},`} ${upFront} onStart: (n, b) => starts.push([n, b]),
       });
       db.close();
       console.log(JSON.stringify({ added: r.added, failed: r.failed, starts }));`;
-    const run = (db: string, afterBytes: number | null): { added: number; failed: number; starts: [number, number][] } => {
+    const run = (db: string, afterBytes: number | null, upFront = ''): { added: number; failed: number; starts: [number, number][] } => {
       // A script file, not --eval: the worker threads inherit the process's flags, and --input-type fails them.
       const js = path.join(dir, `run-${path.basename(db)}.mjs`);
-      fs.writeFileSync(js, script(db, afterBytes));
+      fs.writeFileSync(js, script(db, afterBytes, upFront));
       const r = spawnSync(process.execPath, [js], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       return JSON.parse(r.stdout) as { added: number; failed: number; starts: [number, number][] };
@@ -232,6 +232,17 @@ describe('import on worker threads', () => {
     expect(a).toEqual(b);
     // Without a byte threshold the file never shows `after` records: no thread starts.
     expect(run(path.join(dir, 'none.db'), null).starts).toEqual([]);
+    // A file big enough on disk (upFrontBytes) starts them at its first record, and stores the same.
+    const size = fs.statSync(file).size;
+    const early = path.join(dir, 'early.db');
+    const e = run(early, null, `upFrontBytes: ${size},`);
+    expect(e).toMatchObject({ added: 14, failed: 0 });
+    expect(e.starts).toHaveLength(1);
+    expect(e.starts[0]![0]).toBe(0);
+    const { imports: _c, ...c } = dump(early) as Record<string, unknown>;
+    expect(c).toEqual(b);
+    // One byte short of that size, it does not.
+    expect(run(path.join(dir, 'late.db'), null, `upFrontBytes: ${size + 1},`).starts).toEqual([]);
   });
 
   it('refuses a bad --threads in one line with exit 2, creating no library', () => {

@@ -8,7 +8,8 @@ import { withLibrary, type Context } from '../context.js';
 /**
  * Files with fewer records than this, and less text than THREADS_AFTER_BYTES, are read on the main thread
  * unless --threads is given. 4 MiB is 250-300 full PubMed records: a 20,000-record file read its first
- * 2,000 records on the main thread, a tenth of the file at half the speed.
+ * 2,000 records on the main thread, a tenth of the file at half the speed. A file that big on disk starts
+ * them at its first record (20,000 records: 2.0-2.1 s -> 1.9 s).
  */
 const THREADS_AFTER = 2000;
 const THREADS_AFTER_BYTES = 4 * 2 ** 20;
@@ -17,7 +18,7 @@ const THREADS_AFTER_BYTES = 4 * 2 ** 20;
 async function parseThreads(v: string | undefined): Promise<ImportThreads> {
   if (v === undefined) {
     const { defaultThreads } = await import('../../app/import-pool.js');
-    return { threads: defaultThreads(), after: THREADS_AFTER, afterBytes: THREADS_AFTER_BYTES };
+    return { threads: defaultThreads(), after: THREADS_AFTER, afterBytes: THREADS_AFTER_BYTES, upFrontBytes: THREADS_AFTER_BYTES };
   }
   if (!/^[0-9]+$/.test(v) || Number(v) > 16) throw new UsageError(`--threads takes a whole number from 0 to 16, not '${v}'`);
   return { threads: Number(v), after: 0 };
