@@ -33,15 +33,25 @@ let selfClosing = false;
 function scanTag(s: string, lt: number): void {
   const n = s.length;
   let i = lt + 1;
-  while (i < n) {
+  for (;;) {
     const c = s.charCodeAt(i);
-    if (c === 62 || c === 47 || isWs(c)) break;
+    // Letters (and '?', '@', and everything past ASCII) are name characters: one test for nearly all.
+    if (c > 62) {
+      i++;
+      continue;
+    }
+    if (c === 62 || c === 47 || isWs(c) || i >= n) break;
     if (c === 60 || c === 61 || c === 34 || c === 39) throw OTHER;
     i++;
   }
   if (i >= n || i === lt + 1) throw OTHER;
   nameEnd = i;
   selfClosing = false;
+  // The common tag: a name and '>'.
+  if (s.charCodeAt(i) === 62) {
+    tagEnd = i + 1;
+    return;
+  }
   for (;;) {
     while (i < n && isWs(s.charCodeAt(i))) i++;
     if (i >= n) throw OTHER;
