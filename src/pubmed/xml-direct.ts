@@ -358,12 +358,17 @@ function inCitation(s: string, lt: number, from: number, length: number, depth: 
   return pass(s, from, length, depth);
 }
 
-function inKeywordList(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
-  if (!named(s, from, length, 'Keyword')) return pass(s, from, length, depth);
+/** A list's text element (a Keyword, say): its text onto `out` (an empty one only with `keepEmpty`); others passed over. */
+function textItem(s: string, from: number, length: number, depth: number, name: string, out: string[], keepEmpty: boolean): number {
+  if (!named(s, from, length, name)) return pass(s, from, length, depth);
   const after = readText(s, from, length, depth);
   const t = normText();
-  if (t) f.keywords.push(t);
+  if (t || keepEmpty) out.push(t ?? '');
   return after;
+}
+
+function inKeywordList(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
+  return textItem(s, from, length, depth, 'Keyword', f.keywords, false);
 }
 
 function inMeshList(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
@@ -371,11 +376,7 @@ function inMeshList(s: string, lt: number, from: number, length: number, depth: 
 }
 
 function inMeshHeading(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
-  if (!named(s, from, length, 'DescriptorName')) return pass(s, from, length, depth);
-  const after = readText(s, from, length, depth);
-  const t = normText();
-  if (t) f.mesh.push(t);
-  return after;
+  return textItem(s, from, length, depth, 'DescriptorName', f.mesh, false);
 }
 
 function inCommentsList(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
@@ -454,10 +455,7 @@ function inArticle(s: string, lt: number, from: number, length: number, depth: n
 }
 
 function inTypeList(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
-  if (!named(s, from, length, 'PublicationType')) return pass(s, from, length, depth);
-  const after = readText(s, from, length, depth);
-  f.publicationTypes.push(normText() ?? '');
-  return after;
+  return textItem(s, from, length, depth, 'PublicationType', f.publicationTypes, true);
 }
 
 function inAbstract(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {

@@ -536,16 +536,7 @@ export function parseRecordXmlByTree(xml: string): Paper {
 
 /** Parses one stored record (PubmedArticle, PubmedBookArticle or MedlineCitation element) into a Paper. */
 export function parseRecordXml(xml: string): Paper {
-  try {
-    const direct = readRecordDirect(xml);
-    if (direct !== null) return direct;
-    const tree = parseRecordTree(xml);
-    if (tree instanceof XmlSyntaxError) throw tree;
-    return paperOf(tree, xml);
-  } catch (e) {
-    if (e instanceof ParseError) throw e;
-    throw new ParseError(`PubMed XML record${pmidHint(xml)}: ${describeError(e)}`);
-  }
+  return readRecordDirect(xml) ?? parseRecordXmlByTree(xml);
 }
 
 // ---------------------------------------------------------------- stream splitter

@@ -153,7 +153,7 @@ const reply = (status: number, type: string, body: string, headers: Record<strin
 });
 
 /** mulberry32: small, fast, and seedable. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

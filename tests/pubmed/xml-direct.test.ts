@@ -9,6 +9,7 @@ import { createXmlByteSplitter, parseRecordXml, parseRecordXmlByTree } from '../
 import { readRecordDirect } from '../../src/pubmed/xml-direct.js';
 import type { Paper } from '../../src/evidence/paper.js';
 import { FIXTURES } from '../helpers.js';
+import { prng } from '../fake-eutils/server.js';
 
 /** Every record of the PubMed XML fixtures (efetch answers, baseline samples, retraction notices), as decoded text. */
 function fixtureRecords(): { file: string; raw: string }[] {
@@ -39,18 +40,6 @@ function byTree(raw: string): Paper | string {
   } catch (e) {
     return (e as Error).message;
   }
-}
-
-/** A deterministic PRNG (mulberry32), so every run damages the records the same way. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const records = fixtureRecords();
