@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Compares PubMed XML parsing engines in one process on the same first N records of one corpus file:
-// claimwatch's scanner (dist/pubmed/xml.js createXmlParser) vs fast-xml-parser (one parse per record cut
+// claimwatch's scanner (dist/pubmed/xml.js createXmlParser, reading each record in one pass), the same
+// records read by the tree reader it falls back on (parseRecordXmlByTree on each record cut out with
+// indexOf), vs fast-xml-parser (one parse per record cut
 // out with indexOf, then PMID, title, year, DOI, authors' LastName and MeSH extracted) vs saxes (one SAX
 // parser fed the whole stream, no cutting, the same fields picked from its events). Each row is a whole
 // pipeline from the file (64 KiB reads + TextDecoder stream): "read only" stops there, "split only" adds
@@ -36,7 +38,7 @@ for (let i = 0; !fs.existsSync(distXml); i++) {
   if (i === 60) fail(`${distXml} missing: run npm run build first`);
   await new Promise((r) => setTimeout(r, 1000));
 }
-const { createXmlParser } = await import(pathToFileURL(distXml).href);
+const { createXmlParser, parseRecordXmlByTree } = await import(pathToFileURL(distXml).href);
 
 const CHUNK = 64 * 1024;
 const OPEN = '<PubmedArticle>';
@@ -229,9 +231,18 @@ const engines = [
     }
     return t;
   } },
+  { name: 'claimwatch tree reader (the fallback)', run: () => {
+    const t = tally();
+    for (const xml of splitRecords(file)) {
+      const p = parseRecordXmlByTree(xml);
+      t.add(p.pmid, p.title, p.year, p.doi, p.authors.filter((a) => a.last).length, p.mesh.length);
+      if (t.records === records) break;
+    }
+    return t;
+  } },
   { name: 'saxes (SAX, streaming)', run: () => saxesRun(file) },
 ];
-const [FXP, SCANNER, SAXES] = ['fast-xml-parser', 'claimwatch scanner', 'saxes (SAX, streaming)'].map((n) => engines.findIndex((e) => e.name === n));
+const [FXP, SCANNER, SAXES, TREE] = ['fast-xml-parser', 'claimwatch scanner', 'saxes (SAX, streaming)', 'claimwatch tree reader (the fallback)'].map((n) => engines.findIndex((e) => e.name === n));
 
 // Interleaved runs, so a change in the machine's load touches every engine alike.
 const secs = engines.map(() => []);
@@ -246,6 +257,8 @@ for (let i = 0; i < runs; i++) engines.forEach((e, k) => {
 const [fx, sc, sx] = [outs[FXP], outs[SCANNER], outs[SAXES]];
 const key = (t) => `${t.records}/${t.pmidSum}/${t.pmidHash}`;
 for (const t of [...fx, ...sc, ...sx, ...outs[1]]) if (t.records !== records) fail(`an engine found ${t.records} records, expected ${records}`);
+// The tree reader must read exactly what the one-pass reader read.
+if (new Set([...sc, ...outs[TREE]].map((t) => JSON.stringify(t))).size !== 1) fail('the tree reader and the scanner read different fields');
 if (new Set([...fx, ...sc, ...sx].map(key)).size !== 1) fail(`PMIDs differ: fast-xml-parser ${key(fx[0])}, saxes ${key(sx[0])} vs scanner ${key(sc[0])} (count/sum/hash)`);
 const fields = ['titleHash', 'years', 'dois', 'lastNames', 'mesh'];
 const differ = fields.filter((f) => fx[0][f] !== sc[0][f]);

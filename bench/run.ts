@@ -2,7 +2,9 @@
 //
 //   1. import / xtract: `node bench/import-xtract.mjs --json --records N` for 20,000 and 100,000 records when that
 //      file exists (skip with --skip-import), an update file against the large library (bench/import-update.mjs),
-//      then the record parser next to fast-xml-parser: `node bench/parsers.mjs --json --records 5000`;
+//      the floor under the import (`node bench/import-floor.mjs --json --records 20000`: each part it must
+//      do alone, and the lower bound they set), then the record parser next to fast-xml-parser and the tree
+//      reader: `node bench/parsers.mjs --json --records 5000`;
 //   2. latency of tag, untag, show, inbox --json and report --format json on a library of 100,000 papers
 //      with 20,000 tags: `node bench/latency.mjs --json` (builds the library in /tmp/claimwatch-bench-corpus/
 //      on first use);
@@ -99,6 +101,35 @@ if (skipImport) {
         });
       }
     }
+  }
+}
+
+// 1a. The floor under the import: each part it must do, alone, and the bound they set (left out with --skip-import too).
+if (!skipImport) {
+  log('import floor: node bench/import-floor.mjs --json --records 20000 --runs 3 ...');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'import-floor.mjs'), '--json', '--records', '20000', '--runs', '3'], {
+    encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  type Floor = {
+    records: number; cores: number; boundSecs: number; bestRatioToXtract: number | null; importRatioToXtract: number | null;
+    parts: Record<string, { secs: number; cpu: number; peakMiB: number }>;
+    perRecord: { readUs: number; rowsUs: number };
+  };
+  if (r.status !== 0) {
+    notes.push(`import floor: bench/import-floor.mjs failed (exit ${r.status ?? r.signal}); not measured.`);
+  } else {
+    const f = JSON.parse(r.stdout) as Floor;
+    const labels: Record<string, string> = {
+      xtract: 'xtract (the same fields)', split: 'read and split only', raw: 'split + raw text into SQLite, committed', import: 'claimwatch import',
+    };
+    for (const [k, v] of Object.entries(f.parts)) {
+      rows.push({ name: `floor, ${f.records} records: ${labels[k] ?? k} (CPU ${v.cpu.toFixed(2)} s, peak ${v.peakMiB} MiB)`, target: '', median: `${v.secs.toFixed(2)} s`, min: '', max: '', verdict: '' });
+    }
+    rows.push({
+      name: `floor, ${f.records} records: lower bound on the import = max(raw wall, (raw CPU + records x (${f.perRecord.readUs.toFixed(1)} us read + ${f.perRecord.rowsUs.toFixed(1)} us row)) / ${f.cores} cores)`,
+      target: f.bestRatioToXtract === null ? '' : `at most ${f.bestRatioToXtract.toFixed(2)}x xtract`, median: `${f.boundSecs.toFixed(2)} s`, min: '', max: '',
+      verdict: f.importRatioToXtract === null ? '' : `import ${f.importRatioToXtract.toFixed(2)}x`,
+    });
   }
 }
 
