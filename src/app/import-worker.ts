@@ -1,31 +1,34 @@
-// A worker thread of the import pool: reads the records the main thread cut out of the file and sends
-// back their column values, the raw text as UTF-8 bytes handed over without a copy. Pure apart from the
-// message port.
+// A worker thread of the import pool: reads the records the main thread cut out of the file, sent as one
+// buffer of their bytes per batch, and sends back their column values. The raw records go back as views
+// into that same buffer, handed over without a copy. Pure apart from the message port.
 import { parentPort } from 'node:worker_threads';
-import type { SplitRecord } from '../pubmed/xml.js';
-import { readRecord, type ParsedItem } from './read-record.js';
-import type { ParsedBatch } from './import-pool.js';
+import { readRecordAt, type ParsedItem } from './read-record.js';
+import type { ParsedBatch, RecordBatch } from './import-pool.js';
 
-function readBatch(id: number, records: SplitRecord[]): ParsedBatch {
+function readBatch(m: RecordBatch): ParsedBatch {
   const items: ParsedItem[] = [];
-  for (const record of records) {
+  let start = 0;
+  for (let i = 0; i < m.ends.length; i++) {
+    const end = m.ends[i] as number;
     try {
-      items.push(readRecord(record));
+      items.push(readRecordAt(m.bytes.subarray(start, end), (m.ordinals[i] as number)));
     } catch (e) {
       // Later records of the file no longer matter: the whole file is rolled back.
-      return { id, items, error: (e as Error).message };
+      return { id: m.id, items, error: (e as Error).message };
     }
+    start = end;
   }
-  return { id, items, error: null };
+  return { id: m.id, items, error: null };
 }
 
-parentPort?.on('message', (m: { id: number; records: SplitRecord[] }) => {
-  const batch = readBatch(m.id, m.records);
-  const transfer: ArrayBuffer[] = [];
+parentPort?.on('message', (m: RecordBatch) => {
+  const batch = readBatch(m);
+  const transfer = new Set<ArrayBuffer>();
   for (const item of batch.items) {
     const raw = item.kind === 'paper' ? item.row.raw : '';
-    // Only a buffer that is the whole of its ArrayBuffer can be handed over; anything else is copied.
-    if (typeof raw !== 'string' && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength) transfer.push(raw.buffer as ArrayBuffer);
+    if (typeof raw === 'string') continue;
+    // The batch's own buffer, or a re-encoded record's (each its own ArrayBuffer); anything else is copied.
+    if (raw.buffer === m.bytes.buffer || (raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength)) transfer.add(raw.buffer as ArrayBuffer);
   }
-  parentPort?.postMessage(batch, transfer);
+  parentPort?.postMessage(batch, [...transfer]);
 });

@@ -574,17 +574,29 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
  */
 export function readByteRecord(record: SplitRecord): { item: SourceItem; bytes: Uint8Array } {
   // Unpooled buffers, each its own ArrayBuffer, so a worker can hand them over without a copy.
-  let bytes: Uint8Array = Buffer.allocUnsafeSlow(record.raw.length);
-  (bytes as Buffer).write(record.raw, 'latin1');
+  const bytes = Buffer.allocUnsafeSlow(record.raw.length);
+  bytes.write(record.raw, 'latin1');
+  return readRecordBytes(bytes, record.ordinal, record.raw);
+}
+
+/**
+ * readByteRecord for a record given as its bytes (a view into a batch of records, as the import's threads
+ * get them): the stored bytes are that view unless they had to be re-encoded. `latin1`, when the caller has
+ * it, is the bytes' latin1 text.
+ */
+export function readRecordBytes(bytes: Uint8Array, ordinal: number, latin1?: string): { item: SourceItem; bytes: Uint8Array } {
+  let stored = bytes;
+  let raw: string;
   // Most records are ASCII (five in six of the bench corpus): their latin1 text is already the decoded one.
-  let raw = record.raw;
-  if (!isAscii(bytes)) {
+  if (isAscii(bytes)) {
+    raw = latin1 ?? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  } else {
     raw = utf8.decode(bytes);
-    if (raw.includes('\uFFFD')) bytes = new TextEncoder().encode(raw);
+    if (raw.includes('\uFFFD')) stored = new TextEncoder().encode(raw);
   }
   const items: SourceItem[] = [];
-  emitRecord(raw, undefined, record.ordinal, items);
-  return { item: items[0] as SourceItem, bytes };
+  emitRecord(raw, undefined, ordinal, items);
+  return { item: items[0] as SourceItem, bytes: stored };
 }
 
 /** A message built from latin1 text (the byte splitter's) as the UTF-8 text it stands for. */
