@@ -96,6 +96,35 @@ describe('importFiles', () => {
     expect(Math.max(...pushed)).toBeLessThanOrEqual(64 * 1024);
   });
 
+  it('closes a file that fails part-way, and reads one bigger than its 1 MiB reads whole', async () => {
+    const dir = tempDir();
+    const record = fs.readFileSync(fixture('efetch/julielab__pubmed18n0740_7_eval_files.xml'), 'utf8');
+    const body = record.slice(record.indexOf('<PubmedArticle>'), record.lastIndexOf('</PubmedArticleSet>'));
+    // About 3 MiB of records, then the same with a broken record near the start.
+    const copies = Math.ceil((3 * 2 ** 20) / body.length);
+    const good = path.join(dir, 'good.xml');
+    fs.writeFileSync(good, `<PubmedArticleSet>${body.repeat(copies)}</PubmedArticleSet>`);
+    const bad = path.join(dir, 'bad.xml');
+    fs.writeFileSync(bad, `<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>x</PMID></MedlineCitation></PubmedArticle>${body.repeat(copies)}</PubmedArticleSet>`);
+    const open = (): number => fs.readdirSync('/proc/self/fd').length;
+    const db = openLibrary(':memory:');
+    const before = open();
+    const failed = await importFiles(db, [bad], now);
+    expect(failed.failed).toBe(1);
+    expect(open()).toBe(before);
+    // Refused on its first bytes, before any record.
+    const notXml = path.join(dir, 'not.json');
+    fs.writeFileSync(notXml, `{"x": "${'y'.repeat(3 * 2 ** 20)}"}`);
+    expect((await importFiles(db, [notXml], now)).failed).toBe(1);
+    expect(open()).toBe(before);
+    const s = await importFiles(db, [good], now);
+    expect(s.failed).toBe(0);
+    // Repeated records share PMIDs: the first copy adds them, the others find them unchanged.
+    expect(s.added).toBe(14);
+    expect(s.unchanged).toBe(14 * (copies - 1));
+    expect(open()).toBe(before);
+  });
+
   it('imports the same file twice as one added then all unchanged', async () => {
     const db = openLibrary(':memory:');
     const f = fixture('efetch/klortho__efetch.pubmed.xml');

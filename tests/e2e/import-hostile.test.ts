@@ -157,4 +157,52 @@ describe('an import from a FIFO with no writer yet', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ added: 2, failed: 0 });
   });
+
+  it('reads a gzipped stream whose first read brings one byte, as it reads the file', async () => {
+    // A plain file's reads are handed on as views of one reused buffer; a gzip stream's must be copies, and a
+    // FIFO can deliver the magic bytes one read at a time.
+    const dir = tempDir();
+    const gz = fixture('efetch/julielab__pubmedsample18n0001.xml.gz');
+    const fromFile = path.join(dir, 'file.db');
+    const direct = runCli(['import', gz, '--json'], { db: fromFile });
+    expect(direct.code).toBe(0);
+    const db = path.join(dir, 'fifo.db');
+    const fifo = path.join(dir, 'in.xml.gz');
+    execFileSync('mkfifo', [fifo]);
+    const importing = runCliAsync(['import', fifo, '--json'], { db });
+    let fd = -1;
+    for (let i = 0; fd < 0 && i < 500; i++) {
+      try {
+        fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    expect(fd).toBeGreaterThanOrEqual(0);
+    const bytes = fs.readFileSync(gz);
+    fs.writeSync(fd, bytes.subarray(0, 1));
+    await new Promise((r) => setTimeout(r, 300));
+    // The rest in pieces, so that the gunzip stream holds several of them at once.
+    for (let at = 1; at < bytes.length; at += 4096) {
+      for (;;) {
+        try {
+          fs.writeSync(fd, bytes.subarray(at, Math.min(bytes.length, at + 4096)));
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 5)); // EAGAIN: the FIFO is full
+        }
+      }
+    }
+    fs.closeSync(fd);
+    const r = await importing;
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ added: JSON.parse(direct.stdout).added, failed: 0 });
+    const rows = (file: string): unknown[] => {
+      const d = new Database(file, { readonly: true });
+      const out = d.prepare('SELECT p.pmid, p.title, p.content_hash, r.raw FROM papers p JOIN paper_raw r USING (pmid) ORDER BY p.pmid').all();
+      d.close();
+      return out;
+    };
+    expect(rows(db)).toEqual(rows(fromFile));
+  });
 });
