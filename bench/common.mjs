@@ -1,7 +1,7 @@
 // What the benchmark scripts share: the repository root, their --name value options, and the corpus of
 // real PubMed records repeated with new PMIDs (../shared/tools/make_bench_corpus.py), built once per size
 // under /tmp/claimwatch-bench-corpus/ and reused.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,3 +40,26 @@ export function prng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Runs a command under GNU time (/usr/bin/time); returns wall seconds, CPU seconds (user + system) and peak
+ * RSS in MiB, after `check` has read its output.
+ */
+export function timed(cmd, argv, check, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 31 - 1, env });
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const [secs, kib, user, sys] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  check(r.stdout);
+  return { secs, mib: kib / 1024, cpu: user + sys };
+}
+
+/** The xtract command the import is compared with: PMID, year, DOI, authors, MeSH, title and abstract, one line a record. */
+export const xtractArgs = (file) => [
+  '-strict', '-compress', '-input', file, '-pattern', 'PubmedArticle',
+  '-element', 'MedlineCitation/PMID',
+  '-block', 'PubDate', '-element', 'Year',
+  '-block', 'ArticleId', '-if', '@IdType', '-equals', 'doi', '-element', 'ArticleId',
+  '-block', 'Author', '-sep', ' ', '-element', 'LastName,Initials',
+  '-block', 'MeshHeading', '-element', 'DescriptorName',
+  '-block', 'Article', '-element', 'ArticleTitle,AbstractText',
+];

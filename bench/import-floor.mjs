@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchCorpus, option, ROOT } from './common.mjs';
+import { benchCorpus, option, ROOT, timed, xtractArgs } from './common.mjs';
 
 const args = process.argv.slice(2);
 const part = option(args, 'part', null);
@@ -115,29 +115,13 @@ if (!fs.existsSync('/usr/bin/time')) {
   process.exit(1);
 }
 
-function timed(cmd, argv, check) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 31 - 1 });
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const [secs, kib, user, sys] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  check(r.stdout);
-  return { secs, cpu: user + sys, mib: kib / 1024 };
-}
 const fresh = (db) => { for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true }); return db; };
 const counted = (out) => {
   if (Number(out.trim()) !== records) throw new Error(`expected ${records} records, got ${out.slice(0, 200)}`);
 };
-const xtractArgs = [
-  '-strict', '-compress', '-input', file, '-pattern', 'PubmedArticle',
-  '-element', 'MedlineCitation/PMID',
-  '-block', 'PubDate', '-element', 'Year',
-  '-block', 'ArticleId', '-if', '@IdType', '-equals', 'doi', '-element', 'ArticleId',
-  '-block', 'Author', '-sep', ' ', '-element', 'LastName,Initials',
-  '-block', 'MeshHeading', '-element', 'DescriptorName',
-  '-block', 'Article', '-element', 'ArticleTitle,AbstractText',
-];
 const self = path.join(ROOT, 'bench', 'import-floor.mjs');
 const parts = {
-  xtract: fs.existsSync(XTRACT) ? () => timed(XTRACT, xtractArgs, (out) => counted(String(out.split('\n').filter(Boolean).length))) : null,
+  xtract: fs.existsSync(XTRACT) ? () => timed(XTRACT, xtractArgs(file), (out) => counted(String(out.split('\n').filter(Boolean).length))) : null,
   split: () => timed(process.execPath, [self, '--part', 'split', '--file', file], counted),
   raw: () => timed(process.execPath, [self, '--part', 'raw', '--file', file, '--db', fresh(path.join(work, 'raw.db'))], counted),
   import: () => timed(process.execPath, [path.join(ROOT, 'bin', 'claimwatch.js'), '--db', fresh(path.join(work, 'import.db')), 'import', file, '--json'], (out) => {

@@ -7,11 +7,10 @@
 // the same run for scale. --compare DIR also times another built checkout (its own library, built by it).
 // Usage: node bench/import-update.mjs [--records 100000] [--changed 14000] [--unchanged 2000] [--deleted 4000]
 //        [--runs 3] [--compare DIR] [--json]   (after npm run build)
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchCorpus, option, ROOT } from './common.mjs';
+import { benchCorpus, option, ROOT, timed } from './common.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => option(args, name, dflt);
@@ -76,13 +75,6 @@ fs.writeSync(out, `<DeleteCitation>\n${gone.map((p) => `<PMID Version="1">${p}</
 fs.closeSync(out);
 const updateMiB = fs.statSync(update).size / 2 ** 20;
 
-function timed(cmd, argv, check) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 31 - 1 });
-  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const [secs, kib] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  check(r.stdout);
-  return { secs, mib: kib / 1024 };
-}
 const dbFiles = (db) => [db, `${db}-wal`, `${db}-shm`, `${db}-journal`];
 
 const checkouts = [['claimwatch', ROOT], ...(compare ? [[`claimwatch ${path.basename(path.resolve(compare))}`, path.resolve(compare)]] : [])];

@@ -6,11 +6,10 @@
 // Usage: node bench/import-xtract.mjs [--records 100000] [--runs 3] [--json] [--compare DIR]   (after npm run build)
 // --compare DIR also times another built checkout of claimwatch (DIR/bin/claimwatch.js, say the commit
 // before a change) on the plain file, interleaved with the rest, so a step is measured in the same run.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchCorpus, option, ROOT } from './common.mjs';
+import { benchCorpus, option, ROOT, timed, xtractArgs } from './common.mjs';
 
 const root = ROOT;
 const args = process.argv.slice(2);
@@ -23,25 +22,6 @@ const compare = opt('compare', null);
 const log = (s) => (asJson ? process.stderr : process.stdout).write(`${s}\n`);
 
 const corpus = (ext) => benchCorpus(records, ext, log);
-
-/** Runs a command under GNU time; returns wall seconds, CPU seconds (user + system) and peak RSS in MiB, checking its output. */
-function timed(cmd, argv, check, env = process.env) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 31 - 1, env });
-  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const [secs, kib, user, sys] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  check(r.stdout);
-  return { secs, mib: kib / 1024, cpu: user + sys };
-}
-
-const xtractArgs = (file) => [
-  '-strict', '-compress', '-input', file, '-pattern', 'PubmedArticle',
-  '-element', 'MedlineCitation/PMID',
-  '-block', 'PubDate', '-element', 'Year',
-  '-block', 'ArticleId', '-if', '@IdType', '-equals', 'doi', '-element', 'ArticleId',
-  '-block', 'Author', '-sep', ' ', '-element', 'LastName,Initials',
-  '-block', 'MeshHeading', '-element', 'DescriptorName',
-  '-block', 'Article', '-element', 'ArticleTitle,AbstractText',
-];
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'claimwatch-xbench-'));
 const engines = [];

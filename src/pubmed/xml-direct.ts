@@ -155,15 +155,11 @@ function pass(s: string, from: number, length: number, depth: number): number {
     if (after === -1) throw OTHER;
     return after;
   }
-  if (depth > DEPTH) throw OTHER;
-  let pos = tagEnd;
-  for (;;) {
-    const lt = nextTag(s, pos);
-    const after = endOf(s, lt, from, length);
-    if (after !== -1) return after;
-    scanTag(s, lt);
-    pos = pass(s, lt + 1, nameEnd - lt - 1, depth + 1);
-  }
+  return children(s, from, length, depth, NO_FIELDS, passChild);
+}
+
+function passChild(s: string, lt: number, from: number, length: number, depth: number): number {
+  return pass(s, from, length, depth);
 }
 
 // ---------------------------------------------------------------- text
@@ -246,25 +242,20 @@ class Fields {
   dateRevised: string | null = null;
   sawDateRevised = false;
   sawArticle = false;
-  title: string | null = null;
-  sawTitle = false;
-  journal: string | null = null;
-  journalAbbrev: string | null = null;
+  // The fields read from the first element of their name: undefined until it is met, as the tree's child().
+  title: string | null | undefined = undefined;
+  journal: string | null | undefined = undefined;
+  journalAbbrev: string | null | undefined = undefined;
   sawJournal = false;
-  sawJournalTitle = false;
-  sawAbbrev = false;
   sawIssue = false;
   sawPubDate = false;
   yearLead: string | null = null;
   yearNorm: string | null = null;
   medlineLead: string | null = null;
   medlineNorm: string | null = null;
-  month: string | null = null;
-  sawMonth = false;
-  day: string | null = null;
-  sawDay = false;
-  season: string | null = null;
-  sawSeason = false;
+  month: string | null | undefined = undefined;
+  day: string | null | undefined = undefined;
+  season: string | null | undefined = undefined;
   abstractParts: string[] | null = null;
   authors: Author[] | null = null;
   elocationDoi: string | null = null;
@@ -280,6 +271,9 @@ class Fields {
   entrez: string | null = null;
   sawEntrez = false;
 }
+
+/** The Fields passed where nothing is read into them. */
+const NO_FIELDS = new Fields();
 
 /** Reads the children of the element just scanned (name s[from, from + length)) with `child`; returns the index after it. */
 function children(
@@ -440,12 +434,7 @@ function inArticle(s: string, lt: number, from: number, length: number, depth: n
       }
       break;
     case 12:
-      if (named(s, from, length, 'ArticleTitle') && !f.sawTitle) {
-        f.sawTitle = true;
-        const after = readText(s, from, length, depth);
-        f.title = normText();
-        return after;
-      }
+      if (named(s, from, length, 'ArticleTitle') && f.title === undefined) return firstText(s, from, length, depth, f, 'title');
       break;
     case 19:
       if (named(s, from, length, 'PublicationTypeList')) return children(s, from, length, depth, f, inTypeList);
@@ -496,19 +485,19 @@ function inAuthor(author: Author & { seen: number }, s: string, lt: number, from
   return after;
 }
 
+/** The fields read as one element's collapsed text. */
+type TextField = 'title' | 'journal' | 'journalAbbrev' | 'month' | 'day' | 'season';
+
+/** Reads the element just scanned into f[field] (the tree's norm()); returns the index after it. */
+function firstText(s: string, from: number, length: number, depth: number, f: Fields, field: TextField): number {
+  const after = readText(s, from, length, depth);
+  f[field] = normText();
+  return after;
+}
+
 function inJournal(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
-  if (named(s, from, length, 'Title') && !f.sawJournalTitle) {
-    f.sawJournalTitle = true;
-    const after = readText(s, from, length, depth);
-    f.journal = normText();
-    return after;
-  }
-  if (named(s, from, length, 'ISOAbbreviation') && !f.sawAbbrev) {
-    f.sawAbbrev = true;
-    const after = readText(s, from, length, depth);
-    f.journalAbbrev = normText();
-    return after;
-  }
+  if (named(s, from, length, 'Title') && f.journal === undefined) return firstText(s, from, length, depth, f, 'journal');
+  if (named(s, from, length, 'ISOAbbreviation') && f.journalAbbrev === undefined) return firstText(s, from, length, depth, f, 'journalAbbrev');
   if (named(s, from, length, 'JournalIssue') && !f.sawIssue) {
     f.sawIssue = true;
     return children(s, from, length, depth, f, inIssue);
@@ -537,24 +526,9 @@ function inPubDate(s: string, lt: number, from: number, length: number, depth: n
     f.medlineNorm = normText();
     return after;
   }
-  if (named(s, from, length, 'Month') && !f.sawMonth) {
-    f.sawMonth = true;
-    const after = readText(s, from, length, depth);
-    f.month = normText();
-    return after;
-  }
-  if (named(s, from, length, 'Day') && !f.sawDay) {
-    f.sawDay = true;
-    const after = readText(s, from, length, depth);
-    f.day = normText();
-    return after;
-  }
-  if (named(s, from, length, 'Season') && !f.sawSeason) {
-    f.sawSeason = true;
-    const after = readText(s, from, length, depth);
-    f.season = normText();
-    return after;
-  }
+  if (named(s, from, length, 'Month') && f.month === undefined) return firstText(s, from, length, depth, f, 'month');
+  if (named(s, from, length, 'Day') && f.day === undefined) return firstText(s, from, length, depth, f, 'day');
+  if (named(s, from, length, 'Season') && f.season === undefined) return firstText(s, from, length, depth, f, 'season');
   return pass(s, from, length, depth);
 }
 
@@ -564,7 +538,7 @@ let dateRead: string | null = null;
 /** Reads a Year/Month/Day element as the tree's isoDateOf into dateRead; returns the index after it. */
 function readDate(s: string, from: number, length: number, depth: number): number {
   const parts: [string | null, string | null, string | null] = [null, null, null];
-  const after = children(s, from, length, depth, FIELDS_UNUSED, (s2, _lt, from2, length2, depth2) => {
+  const after = children(s, from, length, depth, NO_FIELDS, (s2, _lt, from2, length2, depth2) => {
     const k = named(s2, from2, length2, 'Year') ? 0 : named(s2, from2, length2, 'Month') ? 1 : named(s2, from2, length2, 'Day') ? 2 : -1;
     if (k === -1 || parts[k] !== null) return pass(s2, from2, length2, depth2);
     const end = readText(s2, from2, length2, depth2);
@@ -574,7 +548,6 @@ function readDate(s: string, from: number, length: number, depth: number): numbe
   dateRead = isoDateOfParts(parts[0] ?? '', parts[1] ?? '', parts[2] ?? '');
   return after;
 }
-const FIELDS_UNUSED = new Fields();
 
 function inData(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
   if (named(s, from, length, 'ArticleIdList')) return children(s, from, length, depth, f, inIdList);
@@ -633,11 +606,11 @@ function paperOf(f: Fields, hasPubmedData: boolean, raw: string): Paper | null {
   return {
     pmid,
     type: 'article',
-    title: f.title,
+    title: f.title ?? null,
     abstract: parts && parts.length > 0 ? parts.join('\n\n') : null,
     authors: f.authors ?? [],
-    journal: f.journal,
-    journalAbbrev: f.journalAbbrev,
+    journal: f.journal ?? null,
+    journalAbbrev: f.journalAbbrev ?? null,
     year,
     pubDate,
     doi: f.ids.get('doi') || f.elocationDoi,

@@ -128,6 +128,18 @@ describe('a declared encoding', () => {
   });
 });
 
+/** The FIFO opened for writing once the import has it open for reading (a non-blocking open succeeds only then). */
+async function openWhenRead(fifo: string): Promise<number> {
+  for (let i = 0; i < 500; i++) {
+    try {
+      return fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  throw new Error(`nothing opened ${fifo} for reading in 10 s`);
+}
+
 describe('an import from a FIFO with no writer yet', () => {
   it('does not hold the write lock while it waits for the first bytes', async () => {
     const dir = tempDir();
@@ -136,16 +148,7 @@ describe('an import from a FIFO with no writer yet', () => {
     const fifo = path.join(dir, 'in.xml');
     execFileSync('mkfifo', [fifo]);
     const importing = runCliAsync(['import', fifo, '--json'], { db });
-    // A non-blocking open for writing succeeds only once the import has the FIFO open for reading.
-    let fd = -1;
-    for (let i = 0; fd < 0 && i < 500; i++) {
-      try {
-        fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
-      } catch {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
-    expect(fd).toBeGreaterThanOrEqual(0);
+    const fd = await openWhenRead(fifo);
     // Another writer gets the lock at once (no waiting at all) while the import waits for its input.
     const other = new Database(db, { timeout: 0 });
     other.exec('BEGIN IMMEDIATE');
@@ -170,15 +173,7 @@ describe('an import from a FIFO with no writer yet', () => {
     const fifo = path.join(dir, 'in.xml.gz');
     execFileSync('mkfifo', [fifo]);
     const importing = runCliAsync(['import', fifo, '--json'], { db });
-    let fd = -1;
-    for (let i = 0; fd < 0 && i < 500; i++) {
-      try {
-        fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
-      } catch {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
-    expect(fd).toBeGreaterThanOrEqual(0);
+    const fd = await openWhenRead(fifo);
     const bytes = fs.readFileSync(gz);
     fs.writeSync(fd, bytes.subarray(0, 1));
     await new Promise((r) => setTimeout(r, 300));
