@@ -137,10 +137,10 @@ const PIECE_BYTES = 64 * 1024;
  * views of it. Each view holds only until the next is asked for: every reader of a plain file copies what it
  * keeps at once (into a string, or a concatenated head). A gzipped file's pieces are copies instead, since
  * the gunzip stream may hold several before it inflates them. Against fs.createReadStream's 64 KiB reads,
- * each into a new buffer, a 20,000-record import went from 2.0-2.05 s to 1.67-1.79 s, at the same peak
- * memory: the main thread is the import's bottleneck, and the stream spent 0.2 s of it on each read's new
- * buffer and its way through the stream. Pieces, not 1 MiB chunks, because a string of a whole MiB per chunk
- * raised the peak to 251 MiB.
+ * each into a new buffer, a 20,000-record import went from 2.0-2.05 s to 1.67-1.79 s, within 10 MiB of the
+ * peak memory: the main thread is the import's bottleneck, and the stream spent about 0.2 s of it on each
+ * read's new buffer and its way through the stream. Pieces, not 1 MiB chunks, because a string of a whole MiB
+ * per chunk raised the peak to 237-243 MiB.
  */
 async function* readPieces(file: string): AsyncGenerator<Buffer> {
   const fd = await new Promise<number>((resolve, reject) => fs.open(file, 'r', (e, d) => (e ? reject(e) : resolve(d))));
