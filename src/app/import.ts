@@ -161,7 +161,8 @@ async function* readPieces(file: string): AsyncGenerator<Buffer> {
       }
     }
   } finally {
-    fs.close(fd, () => undefined);
+    // Awaited, so that a file the import has finished with is closed by the time it returns.
+    await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
   }
 }
 
