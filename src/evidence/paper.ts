@@ -24,6 +24,21 @@ export const LINK_TYPES = [
 ] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
+const LINK_TYPE_SET: ReadonlySet<string> = new Set(LINK_TYPES);
+
+/** Whether a CommentsCorrections RefType is one claimwatch keeps. */
+export function isLinkType(type: string | undefined): type is LinkType {
+  return type !== undefined && LINK_TYPE_SET.has(type);
+}
+
+/** What PubMed's own record says: a "Retracted Publication" type, or a retraction (or retract-and-republish) link. */
+export function isRetractedByPubmed(publicationTypes: readonly string[], links: readonly { type: LinkType }[]): boolean {
+  return (
+    publicationTypes.some((p) => p.toLowerCase() === 'retracted publication') ||
+    links.some((l) => l.type === 'RetractionIn' || l.type === 'RetractedandRepublishedIn')
+  );
+}
+
 /** A CommentsCorrections link from this paper to a notice or another paper. */
 export interface PaperLink {
   type: LinkType;

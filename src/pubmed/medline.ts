@@ -1,6 +1,6 @@
 // MEDLINE ("PubMed format", .nbib) text parser. Tag meanings follow NLM's element descriptions:
 // https://www.nlm.nih.gov/bsd/mms/medlineelements.html and https://pubmed.ncbi.nlm.nih.gov/help/#pubmed-format
-import { pmidFromText, type Author, type IncrementalParser, type LinkType, type Paper, type PaperLink, type SourceItem } from '../evidence/paper.js';
+import { isRetractedByPubmed, pmidFromText, type Author, type IncrementalParser, type LinkType, type Paper, type PaperLink, type SourceItem } from '../evidence/paper.js';
 import { ParseError } from '../errors.js';
 
 const BOM = '\uFEFF';
@@ -220,9 +220,7 @@ function buildPaper(fields: Field[], pmid: number, raw: string): Paper {
       .filter((m) => m !== ''),
     keywords: all('OT'),
     language: first('LA'),
-    retracted:
-      publicationTypes.some((p) => p.toLowerCase() === 'retracted publication') ||
-      links.some((l) => l.type === 'RetractionIn' || l.type === 'RetractedandRepublishedIn'),
+    retracted: isRetractedByPubmed(publicationTypes, links),
     links,
     dateRevised: compactDate(first('LR')),
     entrezDate: slashDate(first('EDAT')),

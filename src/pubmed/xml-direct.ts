@@ -5,8 +5,8 @@
 // a processing instruction, a book, a deletion, a malformed tag, no PMID) comes back as null, and the tree
 // reads it, with its errors. On every record it reads it gives exactly what the tree gives (the tests
 // compare the two on every record the fixtures hold). Pure: no I/O.
-import { LINK_TYPES, type Author, type LinkType, type Paper, type PaperLink, pmidFromText } from '../evidence/paper.js';
-import { collapse, decode, isBlank, isoDateOfParts, isWs, skipElement, skippedAt } from './xml-lex.js';
+import { isLinkType, isRetractedByPubmed, type Author, type Paper, type PaperLink, pmidFromText } from '../evidence/paper.js';
+import { abstractPart, collapse, decode, isBlank, isoDateOfParts, isWs, pmcOfOtherId, pubDateOfTexts, skipElement, skippedAt, yearOfTexts } from './xml-lex.js';
 
 /**
  * Thrown wherever the record leaves the plain shape read here; the caller then hands it to the tree. One
@@ -15,7 +15,6 @@ import { collapse, decode, isBlank, isoDateOfParts, isWs, skipElement, skippedAt
 const OTHER = new Error('not read in one pass');
 /** Deeper than PubMed's DTD nests (about a dozen); the tree reader handles anything deeper, with its limit. */
 const DEPTH = 64;
-const LINK_TYPE_SET: ReadonlySet<string> = new Set(LINK_TYPES);
 
 // ---------------------------------------------------------------- tags
 
@@ -328,8 +327,7 @@ function inCitation(s: string, lt: number, from: number, length: number, depth: 
       if (named(s, from, length, 'OtherID')) {
         const source = attrOf(s, lt + 1 + length, 'Source');
         const after = readText(s, from, length, depth);
-        const t = lead.trim();
-        if (f.otherPmc === null && source === 'NLM' && t.startsWith('PMC')) f.otherPmc = t.split(/\s+/)[0] ?? t;
+        f.otherPmc ??= pmcOfOtherId(source, lead);
         return after;
       }
       break;
@@ -391,8 +389,8 @@ function inCommentsList(s: string, lt: number, from: number, length: number, dep
     }
     return pass(s2, from2, length2, depth2);
   });
-  if (type !== undefined && LINK_TYPE_SET.has(type)) {
-    f.links.push({ type: type as LinkType, pmid: pmidFromText(link.pmidText ?? ''), source: link.source });
+  if (isLinkType(type)) {
+    f.links.push({ type, pmid: pmidFromText(link.pmidText ?? ''), source: link.source });
   }
   return after;
 }
@@ -449,13 +447,10 @@ function inTypeList(s: string, lt: number, from: number, length: number, depth: 
 
 function inAbstract(s: string, lt: number, from: number, length: number, depth: number, f: Fields): number {
   if (!named(s, from, length, 'AbstractText')) return pass(s, from, length, depth);
-  // String#trim (which also strips U+00A0) mirrors the reference's Python str.strip() here, as in the tree.
-  const label = (attrOf(s, lt + 1 + length, 'Label') ?? '').trim();
+  const label = attrOf(s, lt + 1 + length, 'Label') ?? '';
   const after = readText(s, from, length, depth);
-  const t = normText() ?? '';
-  const parts = f.abstractParts as string[];
-  if (label) parts.push(t ? (label + ': ' + t).trim() : label + ':');
-  else if (t) parts.push(t);
+  const part = abstractPart(label, normText() ?? '');
+  if (part !== null) (f.abstractParts as string[]).push(part);
   return after;
 }
 
@@ -573,13 +568,6 @@ function inHistory(s: string, lt: number, from: number, length: number, depth: n
   return after;
 }
 
-function isRetracted(publicationTypes: string[], links: PaperLink[]): boolean {
-  return (
-    publicationTypes.some((p) => p.toLowerCase() === 'retracted publication') ||
-    links.some((l) => l.type === 'RetractionIn' || l.type === 'RetractedandRepublishedIn')
-  );
-}
-
 function paperOf(f: Fields, hasPubmedData: boolean, raw: string): Paper | null {
   const pmid = f.pmidText === null ? null : pmidFromText(f.pmidText);
   // No PMID, or not a PMID: the tree says which, in its error.
@@ -587,17 +575,8 @@ function paperOf(f: Fields, hasPubmedData: boolean, raw: string): Paper | null {
   let year: number | null = null;
   let pubDate: string | null = null;
   if (f.sawPubDate) {
-    const y = (f.yearLead ?? '').trim();
-    if (/^[0-9]+$/.test(y)) year = Number(y);
-    else {
-      const m = /[0-9]{4}/.exec(f.medlineLead ?? '');
-      year = m ? Number(m[0]) : null;
-    }
-    if (f.medlineNorm) pubDate = f.medlineNorm;
-    else {
-      const parts = [f.yearNorm, f.month, f.day, f.season].filter((p): p is string => !!p);
-      pubDate = parts.length > 0 ? parts.join(' ') : null;
-    }
+    year = yearOfTexts(f.yearLead ?? '', f.medlineLead ?? '');
+    pubDate = pubDateOfTexts(f.medlineNorm, [f.yearNorm, f.month, f.day, f.season]);
   }
   let pmcid = f.ids.get('pmc') || null;
   // The reference falls back to OtherID only when the record has no PubmedData at all (old-DTD files).
@@ -619,7 +598,7 @@ function paperOf(f: Fields, hasPubmedData: boolean, raw: string): Paper | null {
     mesh: f.mesh,
     keywords: f.keywords,
     language: f.language,
-    retracted: isRetracted(f.publicationTypes, f.links),
+    retracted: isRetractedByPubmed(f.publicationTypes, f.links),
     links: f.links,
     dateRevised: f.dateRevised,
     entrezDate: f.entrez,

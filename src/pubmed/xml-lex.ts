@@ -1,6 +1,6 @@
-// The lexical layer under the PubMed XML readers (src/pubmed/xml.ts builds a tree of a record,
-// src/pubmed/xml-direct.ts reads its fields in one pass): XML whitespace, entities, and the elements both
-// jump over unread. Pure: no I/O.
+// What the two PubMed XML readers share (src/pubmed/xml.ts builds a tree of a record, src/pubmed/xml-direct.ts
+// reads its fields in one pass): XML whitespace, entities, the elements both jump over unread, and the rules
+// that turn an element's texts into a field. Pure: no I/O.
 export function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -94,9 +94,7 @@ for (const name of SKIPPED) (SKIPPED_BY_FIRST[name.charCodeAt(0)] ??= []).push([
 
 /** The end tag of an element the parser may skip, or undefined. */
 export function skippedEndTag(name: string): string | undefined {
-  const candidates = SKIPPED_BY_FIRST[name.charCodeAt(0)];
-  if (candidates) for (const [skipped, endTag] of candidates) if (skipped === name) return endTag;
-  return undefined;
+  return skippedAt(name, 0, name.length)?.[1];
 }
 
 export function isNameEnd(c: number): boolean {
@@ -170,4 +168,33 @@ export function skippedAt(s: string, from: number, length: number): readonly [st
   const candidates = SKIPPED_BY_FIRST[s.charCodeAt(from)];
   if (candidates) for (const entry of candidates) if (entry[0].length === length && s.startsWith(entry[0], from)) return entry;
   return undefined;
+}
+
+/** The year of a PubDate from its Year's and MedlineDate's texts (before their first child); null when neither has one. */
+export function yearOfTexts(year: string, medlineDate: string): number | null {
+  const y = year.trim();
+  if (/^[0-9]+$/.test(y)) return Number(y);
+  const m = /[0-9]{4}/.exec(medlineDate);
+  return m ? Number(m[0]) : null;
+}
+
+/** A PubDate as shown: its MedlineDate, else Year, Month, Day and Season joined (each collapsed; null or empty left out). */
+export function pubDateOfTexts(medlineDate: string | null, parts: readonly (string | null | undefined)[]): string | null {
+  if (medlineDate) return medlineDate;
+  const kept = parts.filter((p): p is string => !!p);
+  return kept.length > 0 ? kept.join(' ') : null;
+}
+
+/** One AbstractText as it goes into the abstract: "LABEL: text", or either alone; null when both are empty. */
+export function abstractPart(label: string, text: string): string | null {
+  // String#trim (which also strips U+00A0) mirrors the reference's Python str.strip() here.
+  const l = label.trim();
+  if (l) return text ? (l + ': ' + text).trim() : l + ':';
+  return text || null;
+}
+
+/** A PMC id from an OtherID of Source NLM ("PMC12345 [Available on ...]"), or null. */
+export function pmcOfOtherId(source: string | undefined, text: string): string | null {
+  const t = text.trim();
+  return source === 'NLM' && t.startsWith('PMC') ? (t.split(/\s+/)[0] ?? t) : null;
 }

@@ -2,10 +2,10 @@
 // cut out of the stream with indexOf (memory stays bounded by one record) and each record is read
 // into a minimal tree in one pass, skipping the elements no field uses. Pure: no I/O.
 import {
-  LINK_TYPES,
+  isLinkType,
+  isRetractedByPubmed,
   type Author,
   type IncrementalParser,
-  type LinkType,
   type Paper,
   type PaperLink,
   type SourceItem,
@@ -13,7 +13,7 @@ import {
 } from '../evidence/paper.js';
 import { isAscii } from 'node:buffer';
 import { ParseError } from '../errors.js';
-import { collapse, decode, isBlank, isoDateOfParts, isWs, skipElement, skippedEndTag, trimXml } from './xml-lex.js';
+import { abstractPart, collapse, decode, isBlank, isoDateOfParts, isWs, pmcOfOtherId, pubDateOfTexts, skipElement, skippedEndTag, trimXml, yearOfTexts } from './xml-lex.js';
 import { readRecordDirect } from './xml-direct.js';
 
 /**
@@ -43,7 +43,6 @@ class XmlSyntaxError extends Error {}
 
 const SET_ROOTS = ['PubmedArticleSet', 'PubmedBookArticleSet', 'MedlineCitationSet'];
 const RECORD_ROOTS = ['PubmedArticle', 'PubmedBookArticle'];
-const LINK_TYPE_SET: ReadonlySet<string> = new Set(LINK_TYPES);
 
 // ---------------------------------------------------------------- characters
 function preview(s: string, at: number): string {
@@ -287,22 +286,12 @@ function pmidOf(el: XmlElement | undefined): number | null {
 
 function yearOf(pubDate: XmlElement | undefined): number | null {
   if (!pubDate) return null;
-  const y = leadText(child(pubDate, 'Year')).trim();
-  if (/^[0-9]+$/.test(y)) return Number(y);
-  const m = /[0-9]{4}/.exec(leadText(child(pubDate, 'MedlineDate')));
-  return m ? Number(m[0]) : null;
+  return yearOfTexts(leadText(child(pubDate, 'Year')), leadText(child(pubDate, 'MedlineDate')));
 }
 
 function pubDateOf(pubDate: XmlElement | undefined): string | null {
   if (!pubDate) return null;
-  const medline = norm(child(pubDate, 'MedlineDate'));
-  if (medline) return medline;
-  const parts: string[] = [];
-  for (const name of ['Year', 'Month', 'Day', 'Season']) {
-    const t = norm(child(pubDate, name));
-    if (t) parts.push(t);
-  }
-  return parts.length > 0 ? parts.join(' ') : null;
+  return pubDateOfTexts(norm(child(pubDate, 'MedlineDate')), ['Year', 'Month', 'Day', 'Season'].map((name) => norm(child(pubDate, name))));
 }
 
 /** A Year/Month/Day element as YYYY-MM-DD; null unless all three parts are valid. */
@@ -321,11 +310,8 @@ function entrezDateOf(data: XmlElement | undefined): string | null {
 function abstractOf(abstract: XmlElement | undefined): string | null {
   const parts: string[] = [];
   for (const at of findAll(abstract, ['AbstractText'])) {
-    const t = norm(at) ?? '';
-    const label = (attr(at, 'Label') ?? '').trim();
-    // String#trim (which also strips U+00A0) mirrors the reference's Python str.strip() here.
-    if (label) parts.push(t ? (label + ': ' + t).trim() : label + ':');
-    else if (t) parts.push(t);
+    const part = abstractPart(attr(at, 'Label') ?? '', norm(at) ?? '');
+    if (part !== null) parts.push(part);
   }
   return parts.length > 0 ? parts.join('\n\n') : null;
 }
@@ -393,13 +379,6 @@ function requirePmid(container: XmlElement): number {
   return pmid;
 }
 
-function isRetracted(publicationTypes: string[], links: PaperLink[]): boolean {
-  return (
-    publicationTypes.some((p) => p.toLowerCase() === 'retracted publication') ||
-    links.some((l) => l.type === 'RetractionIn' || l.type === 'RetractedandRepublishedIn')
-  );
-}
-
 function fromCitation(mc: XmlElement, data: XmlElement | undefined, hasPubmedData: boolean, raw: string): Paper {
   const pmid = requirePmid(mc);
   const art = child(mc, 'Article');
@@ -408,19 +387,16 @@ function fromCitation(mc: XmlElement, data: XmlElement | undefined, hasPubmedDat
   const links: PaperLink[] = [];
   for (const cc of findAll(mc, ['CommentsCorrectionsList', 'CommentsCorrections'])) {
     const type = attr(cc, 'RefType');
-    if (type === undefined || !LINK_TYPE_SET.has(type)) continue;
-    links.push({ type: type as LinkType, pmid: pmidOf(child(cc, 'PMID')), source: norm(child(cc, 'RefSource')) });
+    if (!isLinkType(type)) continue;
+    links.push({ type, pmid: pmidOf(child(cc, 'PMID')), source: norm(child(cc, 'RefSource')) });
   }
   const ids = idsOf(data);
   let pmcid = ids.get('pmc') || null;
   // The reference falls back to OtherID only when the record has no PubmedData at all (old-DTD files).
   if (pmcid === null && !hasPubmedData) {
     for (const o of findAll(mc, ['OtherID'])) {
-      const t = leadText(o).trim();
-      if (attr(o, 'Source') === 'NLM' && t.startsWith('PMC')) {
-        pmcid = t.split(/\s+/)[0] ?? t;
-        break;
-      }
+      pmcid = pmcOfOtherId(attr(o, 'Source'), leadText(o));
+      if (pmcid !== null) break;
     }
   }
   const pubDate = child(child(journal, 'JournalIssue'), 'PubDate');
@@ -440,7 +416,7 @@ function fromCitation(mc: XmlElement, data: XmlElement | undefined, hasPubmedDat
     mesh: meshOf(mc),
     keywords: keywordsOf(mc),
     language: languageOf(child(art, 'Language')),
-    retracted: isRetracted(publicationTypes, links),
+    retracted: isRetractedByPubmed(publicationTypes, links),
     links,
     dateRevised: isoDateOf(child(mc, 'DateRevised')),
     entrezDate: entrezDateOf(data),
@@ -475,7 +451,7 @@ function fromBook(pba: XmlElement, raw: string): Paper {
     mesh: meshOf(bd),
     keywords: keywordsOf(bd),
     language: languageOf(child(bd, 'Language')),
-    retracted: isRetracted(publicationTypes, []),
+    retracted: isRetractedByPubmed(publicationTypes, []),
     links: [],
     dateRevised: isoDateOf(child(bd, 'DateRevised')),
     entrezDate: entrezDateOf(data),
