@@ -25,7 +25,8 @@ const dist = (m) => path.join(ROOT, 'dist', m);
 async function* splitFile(file) {
   const { createXmlByteSplitter } = await import(dist('pubmed/xml.js'));
   const splitter = createXmlByteSplitter();
-  for await (const chunk of fs.createReadStream(file)) yield* splitter.push(chunk.toString('latin1'));
+  // Each record is copied out at once: the splitter's may be views of the chunk it was given.
+  for await (const chunk of fs.createReadStream(file)) for (const r of splitter.push(chunk)) yield { ...r, bytes: Buffer.from(r.bytes) };
   yield* splitter.end();
 }
 
@@ -46,9 +47,7 @@ if (part === 'split' || part === 'raw') {
   for await (const record of splitFile(file)) {
     n++;
     if (store) {
-      const bytes = Buffer.allocUnsafeSlow(record.raw.length);
-      bytes.write(record.raw, 'latin1');
-      store.insert.run(n, bytes);
+      store.insert.run(n, record.bytes);
     }
   }
   if (store) {

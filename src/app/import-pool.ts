@@ -3,7 +3,6 @@
 // src/pubmed/xml.ts, the same code the single-threaded path runs.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SplitRecord } from '../pubmed/xml.js';
 import type { ParsedItem } from './read-record.js';
 
 /** What a worker is sent: a batch of records as one buffer of their bytes, each ending at `ends[i]`. */
@@ -64,8 +63,8 @@ export class ImportPool {
     return this.workers.length;
   }
 
-  /** Sends a batch to the least busy thread; resolves with its items in the batch's order. */
-  read(records: SplitRecord[]): Promise<ParsedBatch> {
+  /** Sends a batch (see BatchBuilder) to the least busy thread; resolves with its items in the batch's order. */
+  read(batch: Omit<RecordBatch, 'id'>): Promise<ParsedBatch> {
     if (this.broken) return Promise.reject(this.broken);
     let pick = 0;
     for (let i = 1; i < this.workers.length; i++) if ((this.inFlight[i] ?? 0) < (this.inFlight[pick] ?? 0)) pick = i;
@@ -73,7 +72,9 @@ export class ImportPool {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { worker: pick, resolve, reject });
       this.inFlight[pick] = (this.inFlight[pick] ?? 0) + 1;
-      this.workers[pick]?.postMessage(...batchOf(id, records));
+      const message: RecordBatch = { id, ...batch };
+      // The batch's buffer is handed over, not copied.
+      this.workers[pick]?.postMessage(message, [batch.bytes.buffer as ArrayBuffer]);
     });
   }
 
@@ -89,22 +90,45 @@ export class ImportPool {
   }
 }
 
+/** Room for a first batch's bytes: 64 records of the bench corpus take about 1 MB. */
+const FIRST_BATCH_BYTES = 1024 * 1024;
+
 /**
- * A batch as one buffer of the records' bytes (their latin1 text is the file's bytes), handed over without a
- * copy: one string per record cost the main thread a structured copy of each, and the worker a latin1 write.
+ * A batch of records for a thread, built as one buffer of their bytes, each copied in as it is cut out (the
+ * splitter's records may be views of the file's read buffer). The buffer is handed over without a copy:
+ * one string per record had cost the main thread a structured copy of each, and the worker a latin1 write.
  */
-function batchOf(id: number, records: SplitRecord[]): [RecordBatch, ArrayBuffer[]] {
-  let total = 0;
-  for (const r of records) total += r.raw.length;
-  const bytes = Buffer.allocUnsafeSlow(total);
-  const ends = new Uint32Array(records.length);
-  const ordinals = new Uint32Array(records.length);
-  let at = 0;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as SplitRecord;
-    at += bytes.write(r.raw, at, 'latin1');
-    ends[i] = at;
-    ordinals[i] = r.ordinal;
+export class BatchBuilder {
+  private bytes = Buffer.allocUnsafeSlow(FIRST_BATCH_BYTES);
+  private used = 0;
+  private ends: number[] = [];
+  private ordinals: number[] = [];
+
+  /** Records in the batch so far. */
+  get count(): number {
+    return this.ends.length;
   }
-  return [{ id, bytes, ends, ordinals }, [bytes.buffer as ArrayBuffer]];
+
+  add(record: Uint8Array, ordinal: number): void {
+    if (this.used + record.length > this.bytes.length) {
+      // Unpooled, so each batch is its own ArrayBuffer to hand over.
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, this.used + record.length));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    this.bytes.set(record, this.used);
+    this.used += record.length;
+    this.ends.push(this.used);
+    this.ordinals.push(ordinal);
+  }
+
+  /** The batch so far, and an empty one started with room for as much again. */
+  take(): Omit<RecordBatch, 'id'> {
+    const batch = { bytes: this.bytes.subarray(0, this.used), ends: Uint32Array.from(this.ends), ordinals: Uint32Array.from(this.ordinals) };
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(FIRST_BATCH_BYTES, Math.ceil(this.used * 1.25)));
+    this.used = 0;
+    this.ends = [];
+    this.ordinals = [];
+    return batch;
+  }
 }

@@ -12,7 +12,7 @@ import { createRisParser, looksLikeRis } from '../formats/ris.js';
 import { skippedText, type ExportItem, type ExportParser } from '../formats/fields.js';
 import { ParseError } from '../errors.js';
 import { requireWritable } from './store.js';
-import type { ImportPool, ParsedBatch } from './import-pool.js';
+import { BatchBuilder, type ImportPool, type ParsedBatch } from './import-pool.js';
 import { readRecord, type ParsedItem } from './read-record.js';
 import { dismissalsForPaper, putDismissal, tagsForPaper } from '../store/tags.js';
 import { appendHistory } from '../store/history.js';
@@ -110,16 +110,6 @@ async function* utf8Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
   }
   const tail = decoder.decode();
   if (tail) yield tail;
-}
-
-/** The bytes as latin1 strings (one character per byte) for the byte splitter, without a leading UTF-8 BOM. */
-async function* latin1Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
-  let first = true;
-  for await (const chunk of bytes) {
-    const bom = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
-    first = false;
-    yield chunk.toString('latin1', bom);
-  }
 }
 
 /** The bytes of a file, or of standard input for '-'. */
@@ -291,16 +281,16 @@ export async function importFile(
   // queue keeps the file's order whoever reads them.
   let pool: ImportPool | null = null;
   const queue: Slot[] = [];
-  let open: SplitRecord[] = [];
+  // Built only once the file is known to be PubMed XML: its first buffer is a megabyte.
+  let open: BatchBuilder | null = null;
   const flush = (): void => {
-    if (open.length === 0 || !pool) return;
+    if (!open || open.count === 0 || !pool) return;
     const slot: Slot = { batch: null, failed: null, done: Promise.resolve() };
-    slot.done = pool.read(open).then(
+    slot.done = pool.read(open.take()).then(
       (b) => void (slot.batch = b),
       (e: Error) => void (slot.failed = e),
     );
     queue.push(slot);
-    open = [];
   };
   const applySlot = (slot: Slot): void => {
     if (slot.failed) throw slot.failed;
@@ -337,8 +327,9 @@ export async function importFile(
       if (!pool) {
         applyParsed(readRecord(record));
       } else {
-        open.push(record);
-        if (open.length >= BATCH_RECORDS) flush();
+        open ??= new BatchBuilder();
+        open.add(record.bytes, record.ordinal);
+        if (open.count >= BATCH_RECORDS) flush();
       }
     }
     await drain(false);
@@ -386,7 +377,8 @@ export async function importFile(
       if (result.format === 'pubmed-xml' && threads) {
         if (file !== STDIN && sizeOnDisk(file) >= threads.upFrontBytes) early = threads.pool();
         const splitter = createXmlByteSplitter();
-        for await (const chunk of latin1Text(chunks)) {
+        // The records a push returns may be views of the chunk: take() copies them before the next read.
+        for await (const chunk of chunks) {
           bytesSeen += chunk.length;
           await take(splitter.push(chunk));
         }

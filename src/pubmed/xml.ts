@@ -520,24 +520,21 @@ export function parseRecordXml(xml: string): Paper {
 type Phase = 'prolog' | 'body' | 'after';
 
 /**
- * A record cut out of a byte stream but not parsed yet. `raw` holds the record's bytes one character per
- * byte (a latin1 string): the markup PubMed records are split on is ASCII, so the cut is the same as on
- * the decoded text, and the bytes need no UTF-8 decoding until `readByteRecord` reads them (on a worker
- * thread, in src/app/import-pool.ts).
+ * A record cut out of a byte stream but not parsed yet: its bytes. The markup PubMed records are split on
+ * is ASCII, so the cut is the same as on the decoded text, and the bytes need no UTF-8 decoding until
+ * `readByteRecord` reads them (on a worker thread, in src/app/import-pool.ts). They may be a view of the
+ * chunk the splitter was given, valid only until its next push: copy what is kept.
  */
 export interface SplitRecord {
   kind: 'record';
-  raw: string;
+  bytes: Buffer;
   /** The record's 1-based position in the file, for error messages. */
   ordinal: number;
 }
 
-/** What the splitter yields: parsed items (text mode) or records left for readByteRecord (byte mode). */
-type SplitItem = SourceItem | SplitRecord;
-
-/** Incremental like IncrementalParser, over latin1 strings of the file's bytes; every record comes back unread. */
+/** Incremental like IncrementalParser, over the file's bytes; every record comes back unread. */
 export interface IncrementalSplitter {
-  push(chunk: string): SplitRecord[];
+  push(chunk: Uint8Array): SplitRecord[];
   end(): SplitRecord[];
 }
 
@@ -549,10 +546,10 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
  * text path stores with U+FFFD). Throws the ParseError createXmlParser would have thrown.
  */
 export function readByteRecord(record: SplitRecord): { item: SourceItem; bytes: Uint8Array } {
-  // Unpooled buffers, each its own ArrayBuffer, so a worker can hand them over without a copy.
-  const bytes = Buffer.allocUnsafeSlow(record.raw.length);
-  bytes.write(record.raw, 'latin1');
-  return readRecordBytes(bytes, record.ordinal, record.raw);
+  // A copy in an unpooled buffer, its own ArrayBuffer: the record's bytes may be a view of a read buffer.
+  const bytes = Buffer.allocUnsafeSlow(record.bytes.length);
+  bytes.set(record.bytes);
+  return readRecordBytes(bytes, record.ordinal);
 }
 
 /**
@@ -623,17 +620,10 @@ class PubmedXmlSplitter implements IncrementalParser {
   private recIsRoot = false;
   private failure: ParseError | null = null;
 
-  /** With `bytes`, the input is latin1 strings of UTF-8 bytes and records are yielded unparsed (SplitRecord). */
-  constructor(private readonly bytes = false) {}
-
   push(chunk: string): SourceItem[] {
-    return this.pushItems(chunk) as SourceItem[];
-  }
-
-  pushItems(chunk: string): SplitItem[] {
     if (this.failure) throw this.failure;
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
-    const items: SplitItem[] = [];
+    const items: SourceItem[] = [];
     try {
       this.scan(items);
     } catch (e) {
@@ -649,16 +639,12 @@ class PubmedXmlSplitter implements IncrementalParser {
 
   private fail(e: unknown): never {
     const message = describeError(e);
-    this.failure = e instanceof ParseError && !this.bytes ? e : new ParseError(this.bytes ? fromLatin1(message) : message);
+    this.failure = e instanceof ParseError ? e : new ParseError(message);
     throw this.failure;
   }
 
   end(): SourceItem[] {
-    return this.endItems() as SourceItem[];
-  }
-
-  endItems(): SplitItem[] {
-    const items = this.pushItems('');
+    const items = this.push('');
     const fail = (message: string): never => this.fail(new ParseError(message));
     if (this.inRecord) {
       const n = this.recordCount + 1;
@@ -695,7 +681,7 @@ class PubmedXmlSplitter implements IncrementalParser {
     }
   }
 
-  private scan(items: SplitItem[]): void {
+  private scan(items: SourceItem[]): void {
     const s = this.buf;
     const n = s.length;
     for (;;) {
@@ -771,7 +757,7 @@ class PubmedXmlSplitter implements IncrementalParser {
     return gt + 1;
   }
 
-  private startTag(s: string, lt: number, items: SplitItem[]): number {
+  private startTag(s: string, lt: number, items: SourceItem[]): number {
     let end: number;
     try {
       end = readStartTag(s, lt);
@@ -815,7 +801,7 @@ class PubmedXmlSplitter implements IncrementalParser {
     return end;
   }
 
-  private startRecord(s: string, lt: number, tagEnd: number, name: string, items: SplitItem[]): number {
+  private startRecord(s: string, lt: number, tagEnd: number, name: string, items: SourceItem[]): number {
     if (tagSelfClosing) {
       const raw = s.slice(lt, tagEnd);
       this.emit(raw, items);
@@ -832,7 +818,7 @@ class PubmedXmlSplitter implements IncrementalParser {
   }
 
   /** Completes the current record if its end tag has arrived; false when more input is needed. */
-  private finishRecord(items: SplitItem[]): boolean {
+  private finishRecord(items: SourceItem[]): boolean {
     const s = this.buf;
     const endTag = this.recEndTag;
     let from = this.recSearch;
@@ -855,7 +841,7 @@ class PubmedXmlSplitter implements IncrementalParser {
       let end = i + 1;
       let raw = this.recPrefix + s.slice(this.recStart, end);
       // Without a comment or CDATA section in the record, the first end tag is the record's own, and the
-      // tree is left to emit (the byte splitter never builds it).
+      // tree is left to emit.
       let tree = hasMarkupDeclaration(raw) ? parseRecordTree(raw) : undefined;
       if (tree instanceof XmlSyntaxError) {
         // The candidate may sit inside a comment or CDATA section: find the real end by a careful scan.
@@ -878,11 +864,9 @@ class PubmedXmlSplitter implements IncrementalParser {
     }
   }
 
-  /** Yields the record: read from `tree` (parsed here when not given), or unread by the byte splitter. */
-  private emit(raw: string, items: SplitItem[], tree?: XmlElement | XmlSyntaxError): void {
-    // The byte splitter only finds where records end; readByteRecord reads them from their decoded text.
-    if (this.bytes) items.push({ kind: 'record', raw, ordinal: ++this.recordCount });
-    else emitRecord(raw, tree, ++this.recordCount, items as SourceItem[]);
+  /** Yields the record, read from `tree` (parsed here when not given). */
+  private emit(raw: string, items: SourceItem[], tree?: XmlElement | XmlSyntaxError): void {
+    emitRecord(raw, tree, ++this.recordCount, items);
   }
 }
 
@@ -945,13 +929,367 @@ export function createXmlParser(): IncrementalParser {
   return new PubmedXmlSplitter();
 }
 
+// ---------------------------------------------------------------- byte splitter
+
+const NO_BYTES = Buffer.alloc(0);
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** The bytes' latin1 text: one character per byte, so offsets into it are offsets into the bytes. */
+function latin1Of(b: Uint8Array, from = 0, to = b.length): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', from, to);
+}
+
+function isBlankBytes(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isWs(b[i] as number)) return false;
+  return true;
+}
+
+/** True when the bytes hold a comment, CDATA section or other `<!` declaration (hasMarkupDeclaration's test). */
+function hasMarkupBytes(b: Buffer): boolean {
+  for (let i = b.indexOf(33); i !== -1; i = b.indexOf(33, i + 1)) if (i > 0 && b[i - 1] === 60) return true;
+  return false;
+}
+
 /**
- * The same stream parser over the file's bytes (fed as latin1 strings, after any BOM), leaving the reading
- * of each record to `readByteRecord`: the records come out in the same order, and reading each gives
- * exactly what createXmlParser yields from the decoded text.
+ * The stream splitter of createXmlParser over the file's bytes themselves: the same states, checks and
+ * messages, but a record's bytes are never turned into a string here, since cutting them out of latin1 text
+ * and writing that back into the batch for a thread cost the import's main thread (its bottleneck) about a
+ * sixth of its time and most of its garbage. Records come out as bytes: `readByteRecord` reads them.
+ */
+class PubmedByteSplitter {
+  /** The latest chunk behind at most a short copied tail of the one before; records spanning chunks go to `recParts`. */
+  private buf: Buffer = NO_BYTES;
+  private pos = 0;
+  private phase: Phase = 'prolog';
+  /** Whether the start has been looked at for a UTF-8 byte order mark (dropped, as the text decoder drops it). */
+  private bomChecked = false;
+  private ending = false;
+  private sawInput = false;
+  private root = '';
+  /** Open elements outside records, root first. */
+  private readonly open: string[] = [];
+  private recordCount = 0;
+  private inRecord = false;
+  /** Copies of the current record's bytes from earlier chunks, already searched for its end tag. */
+  private recParts: Buffer[] = [];
+  private recPartsBytes = 0;
+  /** Where the current record starts in `buf` (0 when it began in an earlier chunk). */
+  private recStart = 0;
+  private recName = '';
+  private recEndTag = '';
+  private recEndBytes: Buffer = NO_BYTES;
+  /** Where to resume looking for the record's end tag in `buf`. */
+  private recSearch = 0;
+  private recIsRoot = false;
+  private failure: ParseError | null = null;
+
+  /** The records that end in `chunk`, each valid only until the next call (they may be views of the chunk). */
+  push(input: Uint8Array): SplitRecord[] {
+    if (this.failure) throw this.failure;
+    const chunk = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    const items: SplitRecord[] = [];
+    if (!this.bomChecked) {
+      // A file read a byte at a time (a FIFO) may give the mark in pieces.
+      if (this.buf.length < 3 && !this.ending && UTF8_BOM.subarray(0, this.buf.length).equals(this.buf)) {
+        this.buf = Buffer.from(this.buf);
+        return items;
+      }
+      this.bomChecked = true;
+      if (this.buf.subarray(0, 3).equals(UTF8_BOM)) this.buf = this.buf.subarray(3);
+    }
+    try {
+      this.scan(items);
+    } catch (e) {
+      this.fail(e);
+    }
+    this.compact();
+    if (this.recPartsBytes > MAX_RECORD_CHARS) {
+      const hint = pmidHint(this.recordHead());
+      this.fail(new ParseError(`record ${this.recordCount + 1}${hint} is over ${MAX_RECORD_CHARS / 2 ** 20} MiB without its end tag </${this.recName}>: not a PubMed record`));
+    }
+    return items;
+  }
+
+  private fail(e: unknown): never {
+    this.failure = new ParseError(fromLatin1(describeError(e)));
+    throw this.failure;
+  }
+
+  end(): SplitRecord[] {
+    this.ending = true;
+    const items = this.push(NO_BYTES);
+    const fail = (message: string): never => this.fail(new ParseError(message));
+    if (this.inRecord) {
+      const n = this.recordCount + 1;
+      fail(`truncated: record ${n}${pmidHint(this.recordHead())} is not closed (the input ends inside <${this.recName}>)`);
+    }
+    if (this.phase === 'prolog') {
+      fail(this.sawInput ? 'not a PubMed XML file: no root element' : 'not a PubMed XML file: the input is empty');
+    }
+    if (this.phase === 'body') {
+      const after = this.recordCount > 0 ? ` after record ${this.recordCount}` : '';
+      fail(`truncated${after}: root element <${this.root}> is not closed`);
+    }
+    if (!isBlankBytes(this.buf, this.pos, this.buf.length)) fail(`truncated after </${this.root}>: ${this.preview(this.pos)}`);
+    return items;
+  }
+
+  /** The start of the record being read, as latin1 text, for pmidHint. */
+  private recordHead(): string {
+    const head = Buffer.concat([...this.recParts, this.buf.subarray(this.recParts.length > 0 ? 0 : this.recStart)]);
+    return latin1Of(head, 0, Math.min(head.length, 4000));
+  }
+
+  private preview(at: number): string {
+    return JSON.stringify(latin1Of(this.buf, at, Math.min(this.buf.length, at + 40)));
+  }
+
+  /** Keeps what the next chunk needs, as copies: the chunk itself may be a buffer its reader fills again. */
+  private compact(): void {
+    if (this.inRecord) {
+      const from = this.recParts.length > 0 ? 0 : this.recStart + 1;
+      const keep = partialCloseAtBytes(this.buf, from, this.recEndBytes);
+      if (keep > this.recStart) {
+        this.recParts.push(Buffer.from(this.buf.subarray(this.recStart, keep)));
+        this.recPartsBytes += keep - this.recStart;
+      }
+      this.buf = Buffer.from(this.buf.subarray(keep));
+      this.recStart = 0;
+      this.recSearch = 0;
+      this.pos = 0;
+    } else {
+      this.buf = this.pos >= this.buf.length ? NO_BYTES : Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
+    }
+  }
+
+  private scan(items: SplitRecord[]): void {
+    const s = this.buf;
+    const n = s.length;
+    for (;;) {
+      if (this.inRecord) {
+        if (!this.finishRecord(items)) return;
+        continue;
+      }
+      let pos = this.pos;
+      if (this.phase === 'prolog' && !this.sawInput) {
+        while (pos < n && isWs(s[pos] as number)) pos++;
+        this.pos = pos;
+        if (pos >= n) return;
+        this.sawInput = true;
+        if (s[pos] !== 60) throw new ParseError(`not XML: the input starts with ${this.preview(pos)}`);
+      }
+      const lt = s.indexOf(60, pos);
+      if (this.phase !== 'body' && !isBlankBytes(s, pos, lt === -1 ? n : lt)) {
+        throw new ParseError(
+          this.phase === 'prolog'
+            ? `not XML: text before the root element: ${this.preview(pos)}`
+            : `unexpected text after </${this.root}>: ${this.preview(pos)}`,
+        );
+      }
+      if (lt === -1 || lt + 1 >= n) {
+        this.pos = lt === -1 ? n : lt;
+        return;
+      }
+      this.pos = lt;
+      const c = s[lt + 1];
+      let next: number;
+      if (c === 63) {
+        const e = s.indexOf('?>', lt + 2, 'latin1');
+        next = e === -1 ? -1 : e + 2;
+      } else if (c === 33) {
+        next = this.skipMarkupDeclaration(s, lt);
+      } else if (c === 47) {
+        next = this.endTag(s, lt);
+      } else {
+        next = this.startTag(s, lt, items);
+      }
+      if (next === -1) return;
+      this.pos = next;
+    }
+  }
+
+  private skipMarkupDeclaration(s: Buffer, lt: number): number {
+    const head = latin1Of(s, lt, Math.min(s.length, lt + 9));
+    if (head.startsWith('<!--')) {
+      const e = s.indexOf('-->', lt + 4, 'latin1');
+      return e === -1 ? -1 : e + 3;
+    }
+    if (head === '<![CDATA[' && this.phase === 'body') {
+      const e = s.indexOf(']]>', lt + 9, 'latin1');
+      return e === -1 ? -1 : e + 3;
+    }
+    if (head === '<!DOCTYPE' && this.phase === 'prolog') return doctypeEndBytes(s, lt + 9);
+    if (head.length < 9 && ['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(head))) return -1;
+    throw new ParseError(`${this.phase === 'prolog' ? 'not XML' : 'malformed XML'}: unexpected ${this.preview(lt)}`);
+  }
+
+  private endTag(s: Buffer, lt: number): number {
+    const gt = s.indexOf(62, lt + 2);
+    if (gt === -1) return -1;
+    const name = trimXml(latin1Of(s, lt + 2, gt));
+    const top = this.open[this.open.length - 1];
+    if (this.phase !== 'body' || top === undefined) {
+      throw new ParseError(`malformed XML: unexpected </${name}>${this.phase === 'after' ? ` after </${this.root}>` : ''}`);
+    }
+    if (name !== top) throw new ParseError(`malformed XML: </${name}> found where </${top}> was expected`);
+    this.open.pop();
+    if (this.open.length === 0) this.phase = 'after';
+    return gt + 1;
+  }
+
+  /** readStartTag over the bytes from `lt`: a short window of them first, all that is here if the tag runs past it. */
+  private readTag(s: Buffer, lt: number): number {
+    let to = Math.min(s.length, lt + 128);
+    for (;;) {
+      const end = readStartTag(latin1Of(s, lt, to), 0);
+      if (end !== -1) return lt + end;
+      if (to === s.length) return -1;
+      to = s.length;
+    }
+  }
+
+  private startTag(s: Buffer, lt: number, items: SplitRecord[]): number {
+    let end: number;
+    try {
+      end = this.readTag(s, lt);
+    } catch (e) {
+      const what = this.phase === 'prolog' ? 'not XML' : `malformed XML after record ${this.recordCount}`;
+      throw new ParseError(`${what}: ${describeError(e)}`);
+    }
+    if (end === -1) return -1;
+    const name = tagName;
+    if (this.phase === 'after') throw new ParseError(`malformed XML: a second root element <${name}> after </${this.root}>`);
+    if (this.phase === 'prolog') {
+      this.root = name;
+      this.phase = 'body';
+      if (RECORD_ROOTS.includes(name)) {
+        this.recIsRoot = true;
+        return this.startRecord(s, lt, end, name, items);
+      }
+      if (!SET_ROOTS.includes(name)) {
+        throw new ParseError(
+          `not a PubMed article file: the root element is <${name}>, expected one of ${[...SET_ROOTS, ...RECORD_ROOTS].map((r) => `<${r}>`).join(', ')}`,
+        );
+      }
+      if (tagSelfClosing) this.phase = 'after';
+      else this.open.push(name);
+      return end;
+    }
+    if (
+      name === 'PubmedArticle' ||
+      name === 'PubmedBookArticle' ||
+      name === 'DeleteCitation' ||
+      (name === 'MedlineCitation' && this.root === 'MedlineCitationSet')
+    ) {
+      return this.startRecord(s, lt, end, name, items);
+    }
+    if (!tagSelfClosing) {
+      if (this.open.length >= MAX_DEPTH) {
+        throw new ParseError(`malformed XML after record ${this.recordCount}: elements nested more than ${MAX_DEPTH} deep (PubMed's nest about a dozen)`);
+      }
+      this.open.push(name);
+    }
+    return end;
+  }
+
+  private startRecord(s: Buffer, lt: number, tagEnd: number, name: string, items: SplitRecord[]): number {
+    if (tagSelfClosing) {
+      items.push({ kind: 'record', bytes: s.subarray(lt, tagEnd), ordinal: ++this.recordCount });
+      if (this.recIsRoot) this.phase = 'after';
+      return tagEnd;
+    }
+    this.inRecord = true;
+    this.recParts = [];
+    this.recPartsBytes = 0;
+    this.recStart = lt;
+    if (name !== this.recName) {
+      this.recName = name;
+      this.recEndTag = '</' + name;
+      this.recEndBytes = Buffer.from(this.recEndTag, 'latin1');
+    }
+    this.recSearch = tagEnd;
+    return tagEnd;
+  }
+
+  /** Completes the current record if its end tag has arrived; false when more input is needed. */
+  private finishRecord(items: SplitRecord[]): boolean {
+    const s = this.buf;
+    const endTag = this.recEndBytes;
+    let from = this.recSearch;
+    for (;;) {
+      const at = s.indexOf(endTag, from);
+      if (at === -1) {
+        this.recSearch = s.length;
+        return false;
+      }
+      let i = at + endTag.length;
+      while (i < s.length && isWs(s[i] as number)) i++;
+      if (i >= s.length) {
+        this.recSearch = at;
+        return false;
+      }
+      if (s[i] !== 62) {
+        from = at + 1; // a longer name such as </PubmedArticleSet
+        continue;
+      }
+      let end = i + 1;
+      let record = this.recParts.length === 0 ? s.subarray(this.recStart, end) : Buffer.concat([...this.recParts, s.subarray(0, end)]);
+      // Without a comment or CDATA section in the record, the first end tag is the record's own.
+      if (hasMarkupBytes(record) && parseRecordTree(latin1Of(record)) instanceof XmlSyntaxError) {
+        // The candidate may sit inside a comment or CDATA section: find the real end by a careful scan.
+        const prefix = this.recParts.length === 0 ? '' : latin1Of(Buffer.concat(this.recParts));
+        const full = prefix + latin1Of(s);
+        const close = closeOutsideMarkup(full, this.recStart, this.recEndTag);
+        if (close === -1) {
+          from = at + 1;
+          continue;
+        }
+        end = close - prefix.length;
+        record = this.recParts.length === 0 ? s.subarray(this.recStart, end) : Buffer.concat([...this.recParts, s.subarray(0, end)]);
+      }
+      this.inRecord = false;
+      this.recParts = [];
+      this.recPartsBytes = 0;
+      this.pos = end;
+      items.push({ kind: 'record', bytes: record, ordinal: ++this.recordCount });
+      if (this.recIsRoot) this.phase = 'after';
+      return true;
+    }
+  }
+}
+
+/** partialCloseAt over bytes. */
+function partialCloseAtBytes(s: Buffer, from: number, endTag: Buffer): number {
+  const lt = s.lastIndexOf(60);
+  if (lt < from) return s.length;
+  const tail = s.length - lt;
+  if (tail <= endTag.length) return s.compare(endTag, 0, tail, lt, s.length) === 0 ? lt : s.length;
+  return s.compare(endTag, 0, endTag.length, lt, lt + endTag.length) === 0 && isBlankBytes(s, lt + endTag.length, s.length) ? lt : s.length;
+}
+
+/** doctypeEnd over bytes. */
+function doctypeEndBytes(s: Buffer, from: number): number {
+  let quote = 0;
+  let depth = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i] as number;
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 91) depth++;
+    else if (c === 93) depth--;
+    else if (c === 62 && depth <= 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The same stream parser over the file's bytes (after any UTF-8 BOM), leaving the reading of each record to
+ * `readByteRecord`: the records come out in the same order, and reading each gives exactly what
+ * createXmlParser yields from the decoded text.
  */
 export function createXmlByteSplitter(): IncrementalSplitter {
-  const splitter = new PubmedXmlSplitter(true);
-  // In byte mode emit() yields every record unread, so the items are all SplitRecords.
-  return { push: (chunk) => splitter.pushItems(chunk) as SplitRecord[], end: () => splitter.endItems() as SplitRecord[] };
+  return new PubmedByteSplitter();
 }

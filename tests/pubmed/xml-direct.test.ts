@@ -24,11 +24,11 @@ function fixtureRecords(): { file: string; raw: string }[] {
     const splitter = createXmlByteSplitter();
     let records;
     try {
-      records = [...splitter.push(bytes.toString('latin1')), ...splitter.end()];
+      records = [...splitter.push(bytes), ...splitter.end()];
     } catch {
       continue; // a fixture of a broken file: the splitter's own tests cover it
     }
-    for (const r of records) out.push({ file: name, raw: Buffer.from(r.raw, 'latin1').toString('utf8') });
+    for (const r of records) out.push({ file: name, raw: r.bytes.toString('utf8') });
   }
   return out;
 }
