@@ -23,6 +23,10 @@ export interface ParsedBatch {
 
 /** The most worker threads import uses; past this the main thread's SQLite writes are the limit. */
 const MAX_THREADS = 4;
+/** The size of each shared buffer batches are built in: 64 records of the bench corpus take about 1 MB. */
+const REGION_BYTES = 2 * 1024 * 1024;
+/** Shared buffers per thread: enough for every batch the import keeps queued, and the one being built. */
+const REGIONS_PER_THREAD = 6;
 
 /**
  * Worker threads by default: one per core beside the main thread's, which writes SQLite (about half of
@@ -39,6 +43,9 @@ export class ImportPool {
   private readonly waiting = new Map<number, { worker: number; resolve: (b: ParsedBatch) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private broken: Error | null = null;
+  /** Shared buffers free to build a batch in, and how many were made. */
+  private readonly free: SharedArrayBuffer[] = [];
+  private regions = 0;
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
@@ -63,6 +70,29 @@ export class ImportPool {
     return this.workers.length;
   }
 
+  /**
+   * A shared buffer to build a batch in, or null when all of them are in use (the batch then gets its own).
+   * The threads read batches in place, and the raw records they send back are views of the same memory, so
+   * nothing is copied or handed over, and a buffer serves batch after batch: a new megabyte per batch, sent
+   * and received, had set off a garbage collection every few batches on the main thread ("external memory
+   * pressure"). A buffer is used again only after release(), once its batch is stored.
+   */
+  region(): Buffer | null {
+    let sab = this.free.pop();
+    if (!sab && this.regions < this.workers.length * REGIONS_PER_THREAD) {
+      this.regions++;
+      sab = new SharedArrayBuffer(REGION_BYTES);
+    }
+    return sab ? Buffer.from(sab) : null;
+  }
+
+  /** Gives a batch's buffer back for another batch, if it was one of the shared ones. */
+  release(bytes: Uint8Array): void {
+    const sab = bytes.buffer;
+    // Never twice: two batches built in one buffer would overwrite each other.
+    if (sab instanceof SharedArrayBuffer && sab.byteLength === REGION_BYTES && !this.free.includes(sab)) this.free.push(sab);
+  }
+
   /** Sends a batch (see BatchBuilder) to the least busy thread; resolves with its items in the batch's order. */
   read(batch: Omit<RecordBatch, 'id'>): Promise<ParsedBatch> {
     if (this.broken) return Promise.reject(this.broken);
@@ -73,8 +103,9 @@ export class ImportPool {
       this.waiting.set(id, { worker: pick, resolve, reject });
       this.inFlight[pick] = (this.inFlight[pick] ?? 0) + 1;
       const message: RecordBatch = { id, ...batch };
-      // The batch's buffer is handed over, not copied.
-      this.workers[pick]?.postMessage(message, [batch.bytes.buffer as ArrayBuffer]);
+      // A shared buffer is shared as it is; a batch's own buffer is handed over, not copied.
+      const shared = batch.bytes.buffer instanceof SharedArrayBuffer;
+      this.workers[pick]?.postMessage(message, shared ? [] : [batch.bytes.buffer as ArrayBuffer]);
     });
   }
 
@@ -90,19 +121,29 @@ export class ImportPool {
   }
 }
 
-/** Room for a first batch's bytes: 64 records of the bench corpus take about 1 MB. */
+/** Room for a batch's bytes when no shared buffer is free. */
 const FIRST_BATCH_BYTES = 1024 * 1024;
+
+/** Where a batch's buffer comes from: the pool's shared buffers (see ImportPool.region). */
+export interface BatchBuffers {
+  region(): Buffer | null;
+  release(bytes: Uint8Array): void;
+}
 
 /**
  * A batch of records for a thread, built as one buffer of their bytes, each copied in as it is cut out (the
- * splitter's records may be views of the file's read buffer). The buffer is handed over without a copy:
- * one string per record had cost the main thread a structured copy of each, and the worker a latin1 write.
+ * splitter's records may be views of the file's read buffer). One string per record had cost the main
+ * thread a structured copy of each, and the worker a latin1 write.
  */
 export class BatchBuilder {
-  private bytes = Buffer.allocUnsafeSlow(FIRST_BATCH_BYTES);
+  private bytes: Buffer;
   private used = 0;
   private ends: number[] = [];
   private ordinals: number[] = [];
+
+  constructor(private readonly buffers: BatchBuffers) {
+    this.bytes = this.fresh(FIRST_BATCH_BYTES);
+  }
 
   /** Records in the batch so far. */
   get count(): number {
@@ -111,9 +152,10 @@ export class BatchBuilder {
 
   add(record: Uint8Array, ordinal: number): void {
     if (this.used + record.length > this.bytes.length) {
-      // Unpooled, so each batch is its own ArrayBuffer to hand over.
+      // Too big for its buffer: the batch moves to one of its own (unpooled, so it can be handed over).
       const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, this.used + record.length));
       this.bytes.copy(grown, 0, 0, this.used);
+      this.buffers.release(this.bytes);
       this.bytes = grown;
     }
     this.bytes.set(record, this.used);
@@ -122,13 +164,23 @@ export class BatchBuilder {
     this.ordinals.push(ordinal);
   }
 
-  /** The batch so far, and an empty one started with room for as much again. */
+  /** The batch so far, and an empty one started. */
   take(): Omit<RecordBatch, 'id'> {
     const batch = { bytes: this.bytes.subarray(0, this.used), ends: Uint32Array.from(this.ends), ordinals: Uint32Array.from(this.ordinals) };
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(FIRST_BATCH_BYTES, Math.ceil(this.used * 1.25)));
+    this.bytes = this.fresh(Math.ceil(this.used * 1.25));
     this.used = 0;
     this.ends = [];
     this.ordinals = [];
     return batch;
+  }
+
+  /** Gives the buffer back: the builder is not used again. */
+  discard(): void {
+    this.buffers.release(this.bytes);
+    this.bytes = Buffer.alloc(0);
+  }
+
+  private fresh(size: number): Buffer {
+    return this.buffers.region() ?? Buffer.allocUnsafeSlow(Math.max(FIRST_BATCH_BYTES, size));
   }
 }

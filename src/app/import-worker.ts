@@ -1,6 +1,7 @@
 // A worker thread of the import pool: reads the records the main thread cut out of the file, sent as one
-// buffer of their bytes per batch, and sends back their column values. The raw records go back as views
-// into that same buffer, handed over without a copy. Pure apart from the message port.
+// buffer of their bytes per batch (most often shared memory), and sends back their column values. The raw
+// records go back as views into that same buffer, shared or handed over without a copy. Pure apart from the
+// message port.
 import { parentPort } from 'node:worker_threads';
 import { readRecordAt, type ParsedItem } from './read-record.js';
 import type { ParsedBatch, RecordBatch } from './import-pool.js';
@@ -26,7 +27,8 @@ parentPort?.on('message', (m: RecordBatch) => {
   const transfer = new Set<ArrayBuffer>();
   for (const item of batch.items) {
     const raw = item.kind === 'paper' ? item.row.raw : '';
-    if (typeof raw === 'string') continue;
+    // A shared buffer's views are shared as they are.
+    if (typeof raw === 'string' || raw.buffer instanceof SharedArrayBuffer) continue;
     // The batch's own buffer, or a re-encoded record's (each its own ArrayBuffer); anything else is copied.
     if (raw.buffer === m.bytes.buffer || (raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength)) transfer.add(raw.buffer as ArrayBuffer);
   }

@@ -12,8 +12,12 @@ export function readRecord(record: SplitRecord): ParsedItem {
   return item.kind === 'delete' ? item : { kind: 'paper', row: paperParams(item.paper, bytes) };
 }
 
-/** readRecord for a record given as its bytes (a view into the batch a thread was sent), numbered `ordinal` in its file. */
+/**
+ * readRecord for a record given as its bytes (a view into the batch a thread was sent), numbered `ordinal` in
+ * its file. The hash is left to the main thread's upsertRow: reading is the import's bottleneck on 2 cores, and
+ * hashing (a tenth of it) runs natively with no code to warm up, where the main thread had time to spare.
+ */
 export function readRecordAt(bytes: Uint8Array, ordinal: number): ParsedItem {
   const { item, bytes: stored } = readRecordBytes(bytes, ordinal);
-  return item.kind === 'delete' ? item : { kind: 'paper', row: paperParams(item.paper, stored) };
+  return item.kind === 'delete' ? item : { kind: 'paper', row: paperParams(item.paper, stored, false) };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { Db } from './db.js';
 import { IntegrityStore } from './integrity.js';
 import { isPubmedFormat, type Author, type Paper, type PaperLink, type RawFormat } from '../evidence/paper.js';
@@ -80,7 +80,8 @@ export function rowToPaper(row: PaperRow): StoredPaper {
 
 /** Hash of a record's source text (of its UTF-8 bytes): the same record imported twice hashes the same. */
 export function hashRecord(raw: string | Uint8Array): string {
-  return createHash('sha1').update(raw).digest('hex');
+  // The one-shot form: no Hash object per record.
+  return digest('sha1', raw, 'hex');
 }
 
 /**
@@ -106,10 +107,12 @@ export function shouldReplace(
 }
 
 /** A paper as the papers table's columns: what `upsertRow` stores (the row less what the library adds). */
-export type PaperParams = Omit<PaperRow, 'raw' | 'retracted' | 'deleted_at' | 'added_at' | 'updated_at'> & {
+export type PaperParams = Omit<PaperRow, 'raw' | 'retracted' | 'content_hash' | 'deleted_at' | 'added_at' | 'updated_at'> & {
   retracted: 0 | 1;
   /** The record's text, or its UTF-8 bytes (stored as the same text: see the statements' CAST). */
   raw: string | Uint8Array;
+  /** hashRecord(raw), or null for upsertRow to work out. */
+  content_hash: string | null;
 };
 
 /** The papers columns a PaperParams fills, in the order the statements bind them (raw goes to paper_raw). */
@@ -119,12 +122,14 @@ const PARAM_COLUMNS = [
   'raw_format', 'content_hash',
 ] as const satisfies readonly (keyof PaperParams)[];
 const SET_COLUMNS = PARAM_COLUMNS.filter((c) => c !== 'pmid');
+const HASH_AT = PARAM_COLUMNS.indexOf('content_hash');
 
 /**
  * Turns a parsed paper into column values (pure, and heavy enough to be worth doing off the main thread).
- * `raw` may be the record's UTF-8 bytes instead of its text: stored and hashed the same.
+ * `raw` may be the record's UTF-8 bytes instead of its text: stored and hashed the same. Without `hashed`,
+ * the hash is left to upsertRow (see read-record.ts).
  */
-export function paperParams(paper: Paper, raw: string | Uint8Array = paper.raw): PaperParams {
+export function paperParams(paper: Paper, raw: string | Uint8Array = paper.raw, hashed = true): PaperParams {
   return {
     pmid: paper.pmid,
     type: paper.type,
@@ -147,7 +152,7 @@ export function paperParams(paper: Paper, raw: string | Uint8Array = paper.raw):
     entrez_date: paper.entrezDate,
     raw,
     raw_format: paper.rawFormat,
-    content_hash: hashRecord(raw),
+    content_hash: hashed ? hashRecord(raw) : null,
   };
 }
 
@@ -211,7 +216,7 @@ export class PaperStore {
 
   /** Stores one record given as column values (see paperParams); returns what happened. */
   upsertRow(row: PaperParams, now: string, source: string): UpsertOutcome {
-    const hash = row.content_hash;
+    const hash = row.content_hash ?? hashRecord(row.raw);
     // The retracted flag is what every source says together (store/integrity.ts), not PubMed's alone.
     const retracted = (): 0 | 1 => this.integrity.reconcilePubmed(row.pmid, row.links, row.publication_types, row.retracted, now, source);
     const head = this.headStmt.get(row.pmid) as
@@ -220,6 +225,7 @@ export class PaperStore {
     if (!head) {
       // One argument array per row, filled in place: the bulk import's main thread spends most of its time here.
       const args = columnValues(row, PARAM_COLUMNS, retracted(), 2);
+      args[HASH_AT] = hash;
       args[PARAM_COLUMNS.length] = now;
       args[PARAM_COLUMNS.length + 1] = now;
       this.insertStmt.run(args);
@@ -231,7 +237,7 @@ export class PaperStore {
       { dateRevised: row.date_revised, rawFormat: row.raw_format, hash },
     );
     if (!replace) return 'unchanged';
-    row = { ...row, retracted: retracted() };
+    row = { ...row, content_hash: hash, retracted: retracted() };
     this.updateStmt.run(...SET_COLUMNS.map((c) => row[c]), now, row.pmid);
     // The same hash is the same record: a deleted paper coming back keeps its stored text.
     if (hash !== head.content_hash) this.putRawStmt.run(row.pmid, row.raw);

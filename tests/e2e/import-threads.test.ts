@@ -117,6 +117,31 @@ describe('import on worker threads', () => {
     expect(raws).toEqual({ n: 1 });
   });
 
+  it('stores the same over a file long enough to reuse every shared batch buffer, and a batch too big for one', () => {
+    // Real records under new PMIDs (as the bench corpus makes them): 1,300 of them are 21 batches, more
+    // than the 6 shared buffers a thread has, so each buffer is filled again only after its batch is stored.
+    const dir = tempDir();
+    const recs = xmlFixtures.filter((f) => f.endsWith('.xml')).flatMap(records);
+    expect(recs.length).toBeGreaterThan(20);
+    const renumbered = (rec: string, pmid: number): string =>
+      rec.replace(/<PMID Version="(\d+)">\d+<\/PMID>/, `<PMID Version="$1">${pmid}</PMID>`).replace(/<ArticleId IdType="pubmed">\d+<\/ArticleId>/, `<ArticleId IdType="pubmed">${pmid}</ArticleId>`);
+    const many = Array.from({ length: 1300 }, (_, i) => renumbered(recs[i % recs.length] as string, 90000001 + i));
+    // Then 64 records of 40 KB each, a batch of 2.5 MB: past a 2 MiB shared buffer, it gets its own.
+    const big = (recs[0] as string).replace(/<AbstractText([^>]*)>/, (m) => `${m}${'long abstract '.repeat(3000)}`);
+    const bigs = Array.from({ length: 64 }, (_, i) => renumbered(big, 91000001 + i));
+    const file = path.join(dir, 'long.xml');
+    fs.writeFileSync(file, `<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n${[...many, ...bigs, ...many.slice(0, 200).map((r, i) => renumbered(r, 92000001 + i))].join('\n')}\n</PubmedArticleSet>\n`);
+    const one = importWith(0, [file], dir);
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ added: 1564, failed: 0 });
+    for (const threads of [1, 2]) {
+      const threaded = importWith(threads, [file], dir);
+      expect(threaded.code).toBe(0);
+      expect(JSON.parse(threaded.stdout)).toEqual(JSON.parse(one.stdout));
+      expect(dump(threaded.db)).toEqual(dump(one.db));
+    }
+  });
+
   it('fails a broken file with the same message, the first failure in the file winning, and stores none of it', () => {
     const dir = tempDir();
     const recs = records(path.join(EFETCH, 'julielab__pubmed18n0740_7_eval_files.xml'));
