@@ -7,6 +7,7 @@ import type { ParsedItem } from './read-record.js';
 
 /** What a worker is sent: a batch of records as one buffer of their bytes, each ending at `ends[i]`. */
 export interface RecordBatch {
+  kind: 'records';
   id: number;
   bytes: Uint8Array;
   ends: Uint32Array;
@@ -14,11 +15,25 @@ export interface RecordBatch {
   ordinals: Uint32Array;
 }
 
+/** Or a span of the file to split itself, from where a splitter rested inside `root` (see readSpan). */
+export interface SpanBatch {
+  kind: 'span';
+  id: number;
+  bytes: Uint8Array;
+  root: string;
+  /** Where `</PubmedArticle` occurs in the bytes, found by the sender (findEndTags), or null. */
+  hits: Uint32Array | null;
+  /** Whether the thread hashes the records (else the main thread does). */
+  hashed: boolean;
+}
+
 /** A worker's answer for one batch: one item per record, in order, up to the first record that failed. */
 export interface ParsedBatch {
   id: number;
   items: ParsedItem[];
   error: string | null;
+  /** For a span: the records split from it, or -1 when the main thread must read it again (see readSpan). */
+  records?: number;
 }
 
 /** The most worker threads import uses; past this the main thread's SQLite writes are the limit. */
@@ -70,6 +85,11 @@ export class ImportPool {
     return this.workers.length;
   }
 
+  /** Batches sent and not answered yet. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
   /**
    * A shared buffer to build a batch in, or null when all of them are in use (the batch then gets its own).
    * The threads read batches in place, and the raw records they send back are views of the same memory, so
@@ -94,7 +114,16 @@ export class ImportPool {
   }
 
   /** Sends a batch (see BatchBuilder) to the least busy thread; resolves with its items in the batch's order. */
-  read(batch: Omit<RecordBatch, 'id'>): Promise<ParsedBatch> {
+  read(batch: Omit<RecordBatch, 'id' | 'kind'>): Promise<ParsedBatch> {
+    return this.send({ kind: 'records', id: 0, ...batch });
+  }
+
+  /** Sends a span of the file to be split and read (see readSpan). */
+  readSpan(bytes: Uint8Array, root: string, hits: Uint32Array | null, hashed: boolean): Promise<ParsedBatch> {
+    return this.send({ kind: 'span', id: 0, bytes, root, hits, hashed });
+  }
+
+  private send(batch: RecordBatch | SpanBatch): Promise<ParsedBatch> {
     if (this.broken) return Promise.reject(this.broken);
     let pick = 0;
     for (let i = 1; i < this.workers.length; i++) if ((this.inFlight[i] ?? 0) < (this.inFlight[pick] ?? 0)) pick = i;
@@ -102,10 +131,11 @@ export class ImportPool {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { worker: pick, resolve, reject });
       this.inFlight[pick] = (this.inFlight[pick] ?? 0) + 1;
-      const message: RecordBatch = { id, ...batch };
-      // A shared buffer is shared as it is; a batch's own buffer is handed over, not copied.
-      const shared = batch.bytes.buffer instanceof SharedArrayBuffer;
-      this.workers[pick]?.postMessage(message, shared ? [] : [batch.bytes.buffer as ArrayBuffer]);
+      const message = { ...batch, id };
+      // A shared buffer is shared as it is; a batch's own buffer is handed over, not copied. A span's own
+      // buffer is copied: the main thread may have to split it itself (see readSpan).
+      const handOver = batch.kind === 'records' && !(batch.bytes.buffer instanceof SharedArrayBuffer);
+      this.workers[pick]?.postMessage(message, handOver ? [batch.bytes.buffer as ArrayBuffer] : []);
     });
   }
 
@@ -165,7 +195,7 @@ export class BatchBuilder {
   }
 
   /** The batch so far, and an empty one started. */
-  take(): Omit<RecordBatch, 'id'> {
+  take(): Omit<RecordBatch, 'id' | 'kind'> {
     const batch = { bytes: this.bytes.subarray(0, this.used), ends: Uint32Array.from(this.ends), ordinals: Uint32Array.from(this.ordinals) };
     this.bytes = this.fresh(Math.ceil(this.used * 1.25));
     this.used = 0;

@@ -3,8 +3,8 @@
 // records go back as views into that same buffer, shared or handed over without a copy. Pure apart from the
 // message port.
 import { parentPort } from 'node:worker_threads';
-import { readRecordAt, type ParsedItem } from './read-record.js';
-import type { ParsedBatch, RecordBatch } from './import-pool.js';
+import { readRecordAt, readSpan, type ParsedItem } from './read-record.js';
+import type { ParsedBatch, RecordBatch, SpanBatch } from './import-pool.js';
 
 function readBatch(m: RecordBatch): ParsedBatch {
   const items: ParsedItem[] = [];
@@ -22,8 +22,13 @@ function readBatch(m: RecordBatch): ParsedBatch {
   return { id: m.id, items, error: null };
 }
 
-parentPort?.on('message', (m: RecordBatch) => {
-  const batch = readBatch(m);
+function readSpanBatch(m: SpanBatch): ParsedBatch {
+  const read = readSpan(m.bytes, m.root, m.hits, m.hashed);
+  return read ? { id: m.id, items: read.items, error: null, records: read.records } : { id: m.id, items: [], error: null, records: -1 };
+}
+
+parentPort?.on('message', (m: RecordBatch | SpanBatch) => {
+  const batch = m.kind === 'span' ? readSpanBatch(m) : readBatch(m);
   const transfer = new Set<ArrayBuffer>();
   for (const item of batch.items) {
     const raw = item.kind === 'paper' ? item.row.raw : '';

@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
 import { flushAhead, withRollbackJournal, type Db } from '../store/db.js';
 import { PaperStore } from '../store/papers.js';
-import { createXmlByteSplitter, createXmlParser, declaredEncoding, type SplitRecord } from '../pubmed/xml.js';
+import { createXmlByteSplitter, createXmlParser, declaredEncoding, findEndTags, type IncrementalSplitter, type SplitRecord } from '../pubmed/xml.js';
 import { createMedlineParser, looksLikeMedline } from '../pubmed/medline.js';
 import type { IncrementalParser, RawFormat, SourceItem } from '../evidence/paper.js';
 import { createCsvExportParser } from '../formats/csv-export.js';
@@ -206,6 +206,8 @@ export interface ImportThreads {
   upFrontBytes?: number;
   /** Told when the threads start: how many records and bytes of the file had been read by then. */
   onStart?: (records: number, bytes: number) => void;
+  /** Told as each span of a file (see importFile) is stored: its bytes, and whether it had to be split here. */
+  onSpan?: (bytes: number, splitHere: boolean) => void;
 }
 
 /** The pool a file's records may go to once it has shown `after` records or `afterBytes` bytes. */
@@ -215,17 +217,44 @@ interface PoolUse {
   afterBytes: number;
   upFrontBytes: number;
   onStart?: (records: number, bytes: number) => void;
+  onSpan?: (bytes: number, splitHere: boolean) => void;
 }
 
 /** Records per message to a thread: big enough that messaging is cheap, small enough to keep memory flat. */
 const BATCH_RECORDS = 64;
 /** Batches waiting per thread before the reading pauses: keeps the threads busy and memory bounded. */
 const QUEUED_PER_THREAD = 4;
+/** Batches a thread should hold unanswered (the one it reads, the next) before finished ones are stored. */
+const FED_PER_THREAD = 2;
+/** A span goes to a thread once this much of the file is waiting: about 64 records of the bench corpus. */
+const SPAN_BYTES = 1024 * 1024;
+/** The end tag spans are cut after (its last one in reach that the next record's start tag follows). */
+const SPAN_END = Buffer.from('</PubmedArticle>', 'latin1');
+const SPAN_NEXT = Buffer.from('<PubmedArticle', 'latin1');
+
+/**
+ * Where a span of the first `filled` bytes may end: just after the last </PubmedArticle> that blanks and the
+ * next <PubmedArticle> follow, or -1. An end tag in a comment or CDATA section is rarely followed so; one
+ * that is makes a span its thread finds does not end at rest, and the main thread splits it again.
+ */
+function spanCut(r: Buffer, filled: number): number {
+  for (let at = r.lastIndexOf(SPAN_END, filled - SPAN_END.length); at > 0; at = r.lastIndexOf(SPAN_END, at - 1)) {
+    let i = at + SPAN_END.length;
+    while (i < filled && (r[i] === 32 || r[i] === 10 || r[i] === 13 || r[i] === 9)) i++;
+    const next = i + SPAN_NEXT.length;
+    if (next < filled && r.compare(SPAN_NEXT, 0, SPAN_NEXT.length, i, next) === 0 && (r[next] === 62 || r[next] === 32 || r[next] === 10 || r[next] === 13 || r[next] === 9)) {
+      return at + SPAN_END.length;
+    }
+  }
+  return -1;
+}
 
 /** A batch of the file's records a thread is reading, in the file's order. */
 interface Slot {
   /** The bytes the batch was sent as: its raw records are views of them, stored before they are used again. */
   bytes: Uint8Array;
+  /** A span of the file (see `spans` in importFile), not records cut out here. */
+  span: boolean;
   batch: ParsedBatch | null;
   failed: Error | null;
   done: Promise<void>;
@@ -302,7 +331,7 @@ export async function importFile(
   const flush = (): void => {
     if (!open || open.count === 0 || !pool) return;
     const batch = open.take();
-    const slot: Slot = { bytes: batch.bytes, batch: null, failed: null, done: Promise.resolve() };
+    const slot: Slot = { bytes: batch.bytes, span: false, batch: null, failed: null, done: Promise.resolve() };
     slot.done = pool.read(batch).then(
       (b) => void (slot.batch = b),
       (e: Error) => void (slot.failed = e),
@@ -313,7 +342,22 @@ export async function importFile(
     if (slot.failed) throw slot.failed;
     const batch = slot.batch as ParsedBatch;
     try {
-      for (const item of batch.items) applyParsed(item);
+      const split = splitter as IncrementalSplitter;
+      // A span's reading holds if the splitter here rests in the root element where the span starts: every
+      // span before it is stored, and this one begins where the last ended.
+      if (slot.span && (batch.records === -1 || split.restingIn !== root)) {
+        // Split here, by the file's own splitter: a span its thread could not read (then one error or
+        // another is the single-threaded import's, with the same message and record number), or one that
+        // begins where the last did not end at rest.
+        threads?.onSpan?.(slot.bytes.length, true);
+        for (const record of split.push(slot.bytes)) applyParsed(readRecord(record));
+      } else {
+        for (const item of batch.items) applyParsed(item);
+        if (slot.span) {
+          threads?.onSpan?.(slot.bytes.length, false);
+          split.skip(batch.records as number);
+        }
+      }
     } finally {
       // Stored (or failed): SQLite has copied the raw records out of the batch's buffer.
       pool?.release(slot.bytes);
@@ -331,6 +375,10 @@ export async function importFile(
       if (!settled(first)) {
         if (queue.length <= limit) return;
         await first.done;
+      } else if (!all && queue.length <= limit && pool !== null && pool.pending < pool.size * FED_PER_THREAD) {
+        // The threads are running short: more for them first, what they finished after. Storing every
+        // finished batch at once had them wait, idle, a sixth of the time.
+        return;
       }
       queue.shift();
       applySlot(first);
@@ -354,6 +402,114 @@ export async function importFile(
         if (open.count >= BATCH_RECORDS) flush();
       }
     }
+    await drain(false);
+  };
+
+  // The threaded path's splitter; `spans` says how the file goes to the threads:
+  //   start  until the splitter rests between records of a PubmedArticleSet, after a record end tag (the
+  //          file is big enough that the threads start at once);
+  //   on     then in spans of about a megabyte, cut just after the last </PubmedArticle> in reach that the
+  //          next record's start follows (spanCut), which the threads split themselves from that resting
+  //          state (readSpan): the main thread (the import's bottleneck) neither searches every byte for
+  //          record ends nor copies records one by one. The splitter here only counts each span's records
+  //          as it is stored (skip()), or splits it itself when the span did not read or the one before did
+  //          not end at rest (a cut inside a comment, say): see applySlot;
+  //   off    records are cut out here, as they always are without spans, to the end of the file.
+  let splitter: IncrementalSplitter | null = null;
+  let spans: 'start' | 'on' | 'off' = 'off';
+  let root = '';
+  // The bytes read and not yet split or sent, at the start of `region`.
+  let region: Buffer | null = null;
+  let filled = 0;
+  const append = (chunk: Buffer): void => {
+    region ??= pool?.region() ?? null;
+    if (!region || filled + chunk.length > region.length) {
+      // The first, or a record too big for the rest of a shared buffer: one of its own.
+      const grown = Buffer.allocUnsafeSlow(Math.max(SPAN_BYTES * 2, 2 * (filled + chunk.length)));
+      region?.copy(grown, 0, 0, filled);
+      if (region) pool?.release(region);
+      region = grown;
+    }
+    chunk.copy(region, filled);
+    filled += chunk.length;
+  };
+  const sendSpan = (cut: number): void => {
+    const full = region as Buffer;
+    const span = full.subarray(0, cut);
+    const rest = filled - cut;
+    // What follows the cut (most often part of a record) starts the next buffer.
+    let next = (pool as ImportPool).region();
+    if (!next || rest > next.length) {
+      if (next) (pool as ImportPool).release(next);
+      next = Buffer.allocUnsafeSlow(Math.max(SPAN_BYTES * 2, 2 * rest));
+    }
+    full.copy(next, 0, cut, filled);
+    region = next;
+    filled = rest;
+    const slot: Slot = { bytes: span, span: true, batch: null, failed: null, done: Promise.resolve() };
+    // Work either side can do goes to the one with time to spare: while the threads hold enough to do
+    // (they are the busier), the record ends are found and the records hashed here; else there.
+    const busy = (pool as ImportPool).pending >= (pool as ImportPool).size * FED_PER_THREAD;
+    slot.done = (pool as ImportPool).readSpan(span, root, busy ? findEndTags(span) : null, !busy).then(
+      (b) => void (slot.batch = b),
+      (e: Error) => void (slot.failed = e),
+    );
+    queue.push(slot);
+  };
+  // Back to cutting records here: once every span is stored, the splitter takes what was not sent.
+  const spansOff = async (): Promise<void> => {
+    await drain(true);
+    spans = 'off';
+    const rest = region;
+    const n = filled;
+    region = null;
+    filled = 0;
+    if (rest) {
+      await take((splitter as IncrementalSplitter).push(rest.subarray(0, n)));
+      // What the splitter keeps it copies: the buffer is free.
+      pool?.release(rest);
+    }
+  };
+  // Bytes the splitter was fed since spans last (re)started, looking for a record end it rests at.
+  let startFed = 0;
+  /** While spans === 'start': feeds the splitter up to each record end tag in turn until it rests after one. */
+  const startSpans = async (): Promise<void> => {
+    const s = splitter as IncrementalSplitter;
+    const r = region as Buffer;
+    for (;;) {
+      const at = r.subarray(0, filled).indexOf(SPAN_END);
+      if (at === -1) {
+        if (startFed + filled >= 4 * SPAN_BYTES) await spansOff();
+        return;
+      }
+      const cut = at + SPAN_END.length;
+      await take(s.push(r.subarray(0, cut)));
+      r.copyWithin(0, cut, filled);
+      filled -= cut;
+      startFed += cut;
+      const resting = s.restingIn;
+      if (resting === 'PubmedArticleSet' && pool) break;
+      // A set of other records, or no rest in reach (end tags in comments, say): records are cut here.
+      if (resting !== null || startFed >= 4 * SPAN_BYTES) {
+        await spansOff();
+        return;
+      }
+    }
+    root = 'PubmedArticleSet';
+    // The records cut here so far go before the spans, and the builder's buffer back to the pool.
+    flush();
+    open?.discard();
+    open = null;
+    spans = 'on';
+  };
+  const feedSpans = async (chunk: Buffer): Promise<void> => {
+    append(chunk);
+    if (spans === 'start') await startSpans();
+    if (spans !== 'on' || filled < SPAN_BYTES) return;
+    const cut = spanCut(region as Buffer, filled);
+    // No record end in reach: a record over a megabyte goes on growing the buffer until it ends.
+    if (cut === -1) return;
+    sendSpan(cut);
     await drain(false);
   };
 
@@ -398,13 +554,17 @@ export async function importFile(
       const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
         if (file !== STDIN && sizeOnDisk(file) >= threads.upFrontBytes) early = threads.pool();
-        const splitter = createXmlByteSplitter();
+        const split = createXmlByteSplitter();
+        splitter = split;
+        if (early) spans = 'start';
         // The records a push returns may be views of the chunk: take() copies them before the next read.
         for await (const chunk of chunks) {
           bytesSeen += chunk.length;
-          await take(splitter.push(chunk));
+          if (spans === 'off') await take(split.push(chunk));
+          else await feedSpans(chunk);
         }
-        await take(splitter.end());
+        if (spans !== 'off') await spansOff();
+        await take(split.end());
       } else if (result.format === 'csv' || result.format === 'ris') {
         const parser: ExportParser = result.format === 'csv' ? createCsvExportParser() : createRisParser();
         for await (const chunk of strictUtf8Text(chunks)) for (const item of parser.push(chunk)) applyExport(item);
@@ -453,6 +613,7 @@ export async function importFile(
     await flushing.settle();
   }
   (open as BatchBuilder | null)?.discard();
+  if (region !== null) (pool as ImportPool | null)?.release(region as Buffer);
   // A file that failed part-way is closed now, not left open until the process exits.
   await (bytes as AsyncIterator<Buffer> | null)?.return?.(undefined).catch(() => undefined);
   return result;
@@ -521,6 +682,7 @@ export async function importFiles(
           afterBytes: options.afterBytes ?? Number.POSITIVE_INFINITY,
           upFrontBytes: options.upFrontBytes ?? Number.POSITIVE_INFINITY,
           onStart: options.onStart,
+          onSpan: options.onSpan,
           pool: async () => {
             if (!started) {
               const { ImportPool } = await import('./import-pool.js');

@@ -534,8 +534,13 @@ export interface SplitRecord {
 
 /** Incremental like IncrementalParser, over the file's bytes; every record comes back unread. */
 export interface IncrementalSplitter {
-  push(chunk: Uint8Array): SplitRecord[];
+  /** `hits`, if given, are where `</PubmedArticle` occurs in the chunk (findEndTags): then it searches no byte for it. */
+  push(chunk: Uint8Array, hits?: Uint32Array | null): SplitRecord[];
   end(): SplitRecord[];
+  /** Whether it rests between records, and in which root element (see createRestingSplitter). */
+  readonly restingIn: string | null;
+  /** Counts records split elsewhere from its resting state; that splitter ended at rest too. */
+  skip(records: number): void;
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -982,11 +987,51 @@ class PubmedByteSplitter {
   private recSearch = 0;
   private recIsRoot = false;
   private failure: ParseError | null = null;
+  /** Where `</PubmedArticle` occurs in the chunk being split, if the caller found them (see findEndTags). */
+  private hits: Uint32Array | null = null;
+  private hitAt = 0;
+
+  /**
+   * The root element, once the splitter rests between records in it (see atRest): with it, resting(root)
+   * is a splitter in the same state, the records before it aside.
+   */
+  get restingIn(): string | null {
+    return this.atRest() ? this.root : null;
+  }
+
+  /**
+   * True between two records of a set: inside the root element and no deeper, holding no unread byte. From
+   * here on, what follows could be split by another splitter started in this state (resting), which is how
+   * the import has its threads split the file in pieces cut at record ends: see skip().
+   */
+  atRest(): boolean {
+    return this.failure === null && this.phase === 'body' && !this.inRecord && !this.recIsRoot && this.open.length === 1 && this.buf.length - this.pos === 0;
+  }
+
+  /** Counts `records` split by another splitter from this resting state, ending at rest too. */
+  skip(records: number): void {
+    if (!this.atRest()) throw new Error('skip() needs a splitter at rest');
+    this.recordCount += records;
+  }
+
+  /** A splitter resting inside the root element `root`, as atRest() describes, at its first record. */
+  static resting(root: string): PubmedByteSplitter {
+    const s = new PubmedByteSplitter();
+    s.bomChecked = true;
+    s.sawInput = true;
+    s.phase = 'body';
+    s.root = root;
+    s.open.push(root);
+    return s;
+  }
 
   /** The records that end in `chunk`, each valid only until the next call (they may be views of the chunk). */
-  push(input: Uint8Array): SplitRecord[] {
+  push(input: Uint8Array, hits: Uint32Array | null = null): SplitRecord[] {
     if (this.failure) throw this.failure;
     const chunk = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    // The hits are offsets into this chunk: of use only when nothing is held from before it.
+    this.hits = this.buf.length === 0 ? hits : null;
+    this.hitAt = 0;
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     const items: SplitRecord[] = [];
     if (!this.bomChecked) {
@@ -996,7 +1041,11 @@ class PubmedByteSplitter {
         return items;
       }
       this.bomChecked = true;
-      if (this.buf.subarray(0, 3).equals(UTF8_BOM)) this.buf = this.buf.subarray(3);
+      if (this.buf.subarray(0, 3).equals(UTF8_BOM)) {
+        this.buf = this.buf.subarray(3);
+        // Offsets into the chunk no longer are into buf.
+        this.hits = null;
+      }
     }
     try {
       this.scan(items);
@@ -1004,6 +1053,7 @@ class PubmedByteSplitter {
       this.fail(e);
     }
     this.compact();
+    this.hits = null;
     if (this.recPartsBytes > MAX_RECORD_CHARS) {
       const hint = pmidHint(this.recordHead());
       this.fail(new ParseError(`record ${this.recordCount + 1}${hint} is over ${MAX_RECORD_CHARS / 2 ** 20} MiB without its end tag </${this.recName}>: not a PubMed record`));
@@ -1213,13 +1263,20 @@ class PubmedByteSplitter {
     return tagEnd;
   }
 
+  /** s.indexOf('</PubmedArticle', from) from the hits: the searches of a chunk only ever move forward. */
+  private nextHit(from: number): number {
+    const hits = this.hits as Uint32Array;
+    while (this.hitAt < hits.length && (hits[this.hitAt] as number) < from) this.hitAt++;
+    return this.hitAt < hits.length ? (hits[this.hitAt] as number) : -1;
+  }
+
   /** Completes the current record if its end tag has arrived; false when more input is needed. */
   private finishRecord(items: SplitRecord[]): boolean {
     const s = this.buf;
     const endTag = this.recEndBytes;
     let from = this.recSearch;
     for (;;) {
-      const at = s.indexOf(endTag, from);
+      const at = this.hits !== null && this.recName === 'PubmedArticle' ? this.nextHit(from) : s.indexOf(endTag, from);
       if (at === -1) {
         this.recSearch = s.length;
         return false;
@@ -1292,4 +1349,25 @@ function doctypeEndBytes(s: Buffer, from: number): number {
  */
 export function createXmlByteSplitter(): IncrementalSplitter {
   return new PubmedByteSplitter();
+}
+
+const ARTICLE_END = Buffer.from('</PubmedArticle', 'latin1');
+
+/**
+ * Every offset in `bytes` where `</PubmedArticle` begins, in order: given to a splitter's push with the same
+ * bytes, they save it the search (the import has its main thread find them when the thread splitting is busier).
+ */
+export function findEndTags(bytes: Uint8Array): Uint32Array {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: number[] = [];
+  for (let at = b.indexOf(ARTICLE_END); at !== -1; at = b.indexOf(ARTICLE_END, at + 1)) out.push(at);
+  return Uint32Array.from(out);
+}
+
+/**
+ * A byte splitter in the state another was in between two records of a `root` element (its restingIn),
+ * the records before it aside: fed the bytes that followed there, it yields the same records.
+ */
+export function createRestingSplitter(root: string): IncrementalSplitter {
+  return PubmedByteSplitter.resting(root);
 }

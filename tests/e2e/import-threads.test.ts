@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { FIXTURES, ROOT, runCli, tempDir } from '../helpers.js';
+import { dump, records, renumbered } from './import-library.js';
 
 // `import --threads N` splits PubMed XML on its bytes and reads the records on N worker threads; with
 // --threads 0 the text parser reads them on the main thread. Both must leave exactly the same library.
@@ -15,43 +16,11 @@ const xmlFixtures = fs
   .filter((f) => f.endsWith('.xml') || f.endsWith('.xml.gz'))
   .map((f) => path.join(EFETCH, f));
 
-const clock = (v: unknown): unknown => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? 'a time' : v);
-
-/** Every stored fact except the import's own clock: papers, history, imports. */
-function dump(db: string): unknown {
-  const d = new Database(db);
-  try {
-    return {
-      papers: d
-        .prepare(
-          `SELECT pmid, type, title, abstract, authors, journal, journal_abbrev, year, pub_date, doi, pmcid,
-             publication_types, mesh, keywords, language, retracted, links, date_revised, entrez_date, r.raw,
-             typeof(r.raw) AS raw_type, raw_format, content_hash, deleted_at IS NULL AS live
-           FROM papers p JOIN paper_raw r USING (pmid) ORDER BY pmid`,
-        )
-        .all(),
-      // Deletion and restoration values are times of imports, which differ between the two libraries.
-      history: (d.prepare('SELECT actor, action, pmid, old_value, new_value, note FROM history WHERE pmid IS NOT NULL ORDER BY id').all() as Record<string, unknown>[]).map(
-        (h) => ({ ...h, old_value: clock(h.old_value), new_value: clock(h.new_value) }),
-      ),
-      imports: d.prepare('SELECT file, format, added, updated, unchanged, deleted FROM imports ORDER BY id').all(),
-    };
-  } finally {
-    d.close();
-  }
-}
-
 /** Imports the files with the given thread count into a new library; returns the outcome and the library. */
 function importWith(threads: number, files: string[], dir: string): { code: number; stdout: string; stderr: string; db: string } {
   const db = path.join(dir, `lib-${threads}-${Math.random().toString(36).slice(2)}.db`);
   const r = runCli(['import', '--threads', String(threads), '--json', ...files], { db });
   return { ...r, db };
-}
-
-/** The records of a real fixture, as text, to build files with the edge cases the splitter must handle. */
-function records(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  return [...text.matchAll(/<PubmedArticle>[\s\S]*?<\/PubmedArticle>/g)].map((m) => m[0]);
 }
 
 describe('import on worker threads', () => {
@@ -123,8 +92,6 @@ describe('import on worker threads', () => {
     const dir = tempDir();
     const recs = xmlFixtures.filter((f) => f.endsWith('.xml')).flatMap(records);
     expect(recs.length).toBeGreaterThan(20);
-    const renumbered = (rec: string, pmid: number): string =>
-      rec.replace(/<PMID Version="(\d+)">\d+<\/PMID>/, `<PMID Version="$1">${pmid}</PMID>`).replace(/<ArticleId IdType="pubmed">\d+<\/ArticleId>/, `<ArticleId IdType="pubmed">${pmid}</ArticleId>`);
     const many = Array.from({ length: 1300 }, (_, i) => renumbered(recs[i % recs.length] as string, 90000001 + i));
     // Then 64 records of 40 KB each, a batch of 2.5 MB: past a 2 MiB shared buffer, it gets its own.
     const big = (recs[0] as string).replace(/<AbstractText([^>]*)>/, (m) => `${m}${'long abstract '.repeat(3000)}`);

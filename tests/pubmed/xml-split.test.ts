@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/evidence/paper.js';
-import { createXmlByteSplitter, createXmlParser, MAX_DEPTH, readByteRecord } from '../../src/pubmed/xml.js';
+import { createRestingSplitter, createXmlByteSplitter, createXmlParser, findEndTags, MAX_DEPTH, readByteRecord } from '../../src/pubmed/xml.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
 
@@ -72,10 +72,10 @@ const record = (() => {
 })();
 /** The record with everything that can fool a search for its end tag. */
 const tricky = record
+  .replace('</PubmedArticle>', '</PubmedArticle\n  >')
   .replace('<PubmedArticle>', `<PubmedArticle\n  note="x>">`)
   .replace('<ArticleTitle>', '<ArticleTitle><![CDATA[a </PubmedArticle> b & c]]> ')
-  .replace('</MedlineCitation>', '<!-- </PubmedArticle> --></MedlineCitation>')
-  .replace('</PubmedArticle>', '</PubmedArticle\n  >');
+  .replace('</MedlineCitation>', '<!-- </PubmedArticle> --></MedlineCitation>');
 const set = (body: string): string => `<?xml version="1.0"?>\n<PubmedArticleSet>\n${body}\n</PubmedArticleSet>\n`;
 const deep = `<PubmedArticleSet>${'<a>'.repeat(MAX_DEPTH)}${record}</PubmedArticleSet>`;
 
@@ -132,6 +132,53 @@ describe('the byte splitter reads every input as the text parser does', () => {
       }
     });
   }
+
+  it('reads every case the same given where its </PubmedArticle> tags are (findEndTags), in one push', () => {
+    for (const [name, text] of Object.entries(CASES)) {
+      const bytes = name === 'bytes that are not UTF-8 in a record' ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+      const run = (hits: Uint32Array | null): Outcome => {
+        const splitter = createXmlByteSplitter();
+        try {
+          const items = [...splitter.push(bytes, hits), ...splitter.end()].map((r) => readByteRecord(r).item);
+          return { items, error: null };
+        } catch (e) {
+          return { items: [], error: (e as Error).message };
+        }
+      };
+      expect(run(findEndTags(bytes)), name).toEqual(run(null));
+    }
+    expect([...findEndTags(Buffer.from('a</PubmedArticle></PubmedArticleSet>'))]).toEqual([1, 17]);
+  });
+
+  it('goes on from where a splitter rests as that splitter does, less the records before', () => {
+    const text = set([record, tricky, `<DeleteCitation><PMID Version="1">42</PMID></DeleteCitation>`, record].join('\n'));
+    const bytes = Buffer.from(text, 'utf8');
+    const whole = createXmlByteSplitter();
+    const all = [...whole.push(bytes), ...whole.end()].map((r) => readByteRecord(r).item);
+    expect(all).toHaveLength(4);
+    // After each record end tag: where the splitter rests, a resting one reads the rest alike.
+    let rested = 0;
+    for (let at = bytes.indexOf('</PubmedArticle>'); at !== -1; at = bytes.indexOf('</PubmedArticle>', at + 1)) {
+      const cut = at + '</PubmedArticle>'.length;
+      const first = createXmlByteSplitter();
+      const before = first.push(bytes.subarray(0, cut)).length;
+      if (first.restingIn === null) continue; // a cut inside the comment or the CDATA section
+      rested++;
+      expect(first.restingIn).toBe('PubmedArticleSet');
+      const next = createRestingSplitter('PubmedArticleSet');
+      const after = [...next.push(bytes.subarray(cut)), ...next.end()];
+      expect(after.map((r) => readByteRecord(r).item)).toEqual(all.slice(before));
+      first.skip(after.length);
+      expect(() => first.push(Buffer.from('</PubmedArticleSet>'))).not.toThrow();
+    }
+    expect(rested).toBe(2);
+    // Not at rest inside a record, nor before the root.
+    const inRecord = createXmlByteSplitter();
+    inRecord.push(bytes.subarray(0, bytes.indexOf('<PMID')));
+    expect(inRecord.restingIn).toBeNull();
+    expect(() => inRecord.skip(1)).toThrow(/at rest/);
+    expect(createXmlByteSplitter().restingIn).toBeNull();
+  });
 
   it('the cases cover records, deletions and failures alike', () => {
     const outcomes = Object.values(CASES).map((t) => viaText(Buffer.from(t, 'utf8'), 1 << 20));
