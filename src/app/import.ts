@@ -175,8 +175,12 @@ export const STDIN = '-';
 
 class ImportFailure extends Error {}
 
-/** Records between two early flushes of the library file (see flushAhead). */
-const FLUSH_EVERY = 5000;
+/**
+ * Records between two early flushes of the library file (see flushAhead); a flush still running is not
+ * doubled. What the last one leaves unflushed the commit waits for: every 5,000 records, a 20,000-record
+ * import waited 60 ms for its last; every 1,000, 1.61 s against 1.65 s (medians of 4) for the whole import.
+ */
+const FLUSH_EVERY = 1000;
 
 /** `import --labels`: record the reviewers' exclusions an export carries as this reviewer's dismissals. */
 export interface ImportLabels {
