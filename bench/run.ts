@@ -114,13 +114,14 @@ if (!skipImport) {
     records: number; cores: number; boundSecs: number; bestRatioToXtract: number | null; importRatioToXtract: number | null;
     parts: Record<string, { secs: number; cpu: number; peakMiB: number }>;
     perRecord: { readUs: number; rowsUs: number };
+    gzBoundSecs: number; gzBestRatioToXtract: number | null;
   };
   if (r.status !== 0) {
     notes.push(`import floor: bench/import-floor.mjs failed (exit ${r.status ?? r.signal}); not measured.`);
   } else {
     const f = JSON.parse(r.stdout) as Floor;
     const labels: Record<string, string> = {
-      xtract: 'xtract (the same fields)', split: 'read and split only', raw: 'split + raw text into SQLite, committed', import: 'claimwatch import',
+      xtract: 'xtract (the same fields)', split: 'read and split only', raw: 'split + raw text into SQLite, committed', gunzip: 'gunzip the .xml.gz only', import: 'claimwatch import',
     };
     for (const [k, v] of Object.entries(f.parts)) {
       rows.push({ name: `floor, ${f.records} records: ${labels[k] ?? k} (CPU ${v.cpu.toFixed(2)} s, peak ${v.peakMiB} MiB)`, target: '', median: `${v.secs.toFixed(2)} s`, min: '', max: '', verdict: '' });
@@ -129,6 +130,10 @@ if (!skipImport) {
       name: `floor, ${f.records} records: lower bound on the import = max(raw wall, (raw CPU + records x (${f.perRecord.readUs.toFixed(1)} us read + ${f.perRecord.rowsUs.toFixed(1)} us row)) / ${f.cores} cores)`,
       target: f.bestRatioToXtract === null ? '' : `at most ${f.bestRatioToXtract.toFixed(2)}x xtract`, median: `${f.boundSecs.toFixed(2)} s`, min: '', max: '',
       verdict: f.importRatioToXtract === null ? '' : `import ${f.importRatioToXtract.toFixed(2)}x`,
+    });
+    rows.push({
+      name: `floor, ${f.records} records, .xml.gz: the same bound with gunzip's CPU added`,
+      target: f.gzBestRatioToXtract === null ? '' : `at most ${f.gzBestRatioToXtract.toFixed(2)}x xtract`, median: `${f.gzBoundSecs.toFixed(2)} s`, min: '', max: '', verdict: '',
     });
   }
 }
