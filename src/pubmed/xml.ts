@@ -600,6 +600,102 @@ function emitRecord(raw: string, tree: XmlElement | XmlSyntaxError | undefined, 
   }
 }
 
+/** Where a declaration that starts `<!` ends: what kind it is by its first 9 characters (`head`), or -1 for more input. */
+type Declaration = 'comment' | 'cdata' | 'doctype' | 'more';
+
+/**
+ * What both stream splitters know of a file outside its records, and the rules they check there: the phase
+ * (before, inside, after the root element), the root, the elements open around the records, how many
+ * records have been cut out. Each splitter finds the tags in its own input (text, or bytes); this decides
+ * what they mean, so that the two read every file alike.
+ */
+class Outline {
+  phase: Phase = 'prolog';
+  sawInput = false;
+  root = '';
+  /** Open elements outside records, root first. */
+  readonly open: string[] = [];
+  recordCount = 0;
+  /** The root element is itself a record (a bare PubmedArticle). */
+  recIsRoot = false;
+
+  /** The kind of `<!` declaration `head` (its first 9 characters, fewer at the end of the input) begins. */
+  declaration(head: string, preview: () => string): Declaration {
+    if (head.startsWith('<!--')) return 'comment';
+    if (head === '<![CDATA[' && this.phase === 'body') return 'cdata';
+    if (head === '<!DOCTYPE' && this.phase === 'prolog') return 'doctype';
+    if (head.length < 9 && ['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(head))) return 'more';
+    throw new ParseError(`${this.phase === 'prolog' ? 'not XML' : 'malformed XML'}: unexpected ${preview()}`);
+  }
+
+  /** Checks text outside the root element or between its children: only blanks may stand there. */
+  text(blank: boolean, preview: () => string): void {
+    if (this.phase === 'body' || blank) return;
+    throw new ParseError(this.phase === 'prolog' ? `not XML: text before the root element: ${preview()}` : `unexpected text after </${this.root}>: ${preview()}`);
+  }
+
+  /** An end tag outside records. */
+  endTag(name: string): void {
+    const top = this.open[this.open.length - 1];
+    if (this.phase !== 'body' || top === undefined) {
+      throw new ParseError(`malformed XML: unexpected </${name}>${this.phase === 'after' ? ` after </${this.root}>` : ''}`);
+    }
+    if (name !== top) throw new ParseError(`malformed XML: </${name}> found where </${top}> was expected`);
+    this.open.pop();
+    if (this.open.length === 0) this.phase = 'after';
+  }
+
+  /** What a start tag that could not be read is reported as, before its own message. */
+  badTag(e: unknown): ParseError {
+    const what = this.phase === 'prolog' ? 'not XML' : `malformed XML after record ${this.recordCount}`;
+    return new ParseError(`${what}: ${describeError(e)}`);
+  }
+
+  /** A start tag outside records, read into tagName and tagSelfClosing: true when it starts a record. */
+  startTag(name: string, selfClosing: boolean): boolean {
+    if (this.phase === 'after') throw new ParseError(`malformed XML: a second root element <${name}> after </${this.root}>`);
+    if (this.phase === 'prolog') {
+      this.root = name;
+      this.phase = 'body';
+      if (RECORD_ROOTS.includes(name)) {
+        this.recIsRoot = true;
+        return true;
+      }
+      if (!SET_ROOTS.includes(name)) {
+        throw new ParseError(
+          `not a PubMed article file: the root element is <${name}>, expected one of ${[...SET_ROOTS, ...RECORD_ROOTS].map((r) => `<${r}>`).join(', ')}`,
+        );
+      }
+      if (selfClosing) this.phase = 'after';
+      else this.open.push(name);
+      return false;
+    }
+    if (name === 'PubmedArticle' || name === 'PubmedBookArticle' || name === 'DeleteCitation' || (name === 'MedlineCitation' && this.root === 'MedlineCitationSet')) {
+      return true;
+    }
+    if (!selfClosing) {
+      if (this.open.length >= MAX_DEPTH) {
+        throw new ParseError(`malformed XML after record ${this.recordCount}: elements nested more than ${MAX_DEPTH} deep (PubMed's nest about a dozen)`);
+      }
+      this.open.push(name);
+    }
+    return false;
+  }
+
+  /** A record has been cut out: counted, and the file ends with it when it was the root. Returns its number. */
+  recordDone(): number {
+    if (this.recIsRoot) this.phase = 'after';
+    return ++this.recordCount;
+  }
+
+  /** What is wrong with the input ending here (outside any record), given what follows the last tag; null if nothing. */
+  endError(restBlank: boolean, preview: () => string): string | null {
+    if (this.phase === 'prolog') return this.sawInput ? 'not a PubMed XML file: no root element' : 'not a PubMed XML file: the input is empty';
+    if (this.phase === 'body') return `truncated${this.recordCount > 0 ? ` after record ${this.recordCount}` : ''}: root element <${this.root}> is not closed`;
+    return restBlank ? null : `truncated after </${this.root}>: ${preview()}`;
+  }
+}
+
 class PubmedXmlSplitter implements IncrementalParser {
   /**
    * The text being scanned: the latest chunk, behind at most a short unconsumed tail of the one before.
@@ -607,12 +703,8 @@ class PubmedXmlSplitter implements IncrementalParser {
    */
   private buf = '';
   private pos = 0;
-  private phase: Phase = 'prolog';
-  private sawInput = false;
-  private root = '';
-  /** Open elements outside records, root first. */
-  private readonly open: string[] = [];
-  private recordCount = 0;
+  /** Where it is in the file's structure outside records. */
+  private readonly o = new Outline();
   private inRecord = false;
   /** The current record's text from earlier chunks, already searched for its end tag. */
   private recPrefix = '';
@@ -622,7 +714,6 @@ class PubmedXmlSplitter implements IncrementalParser {
   private recEndTag = '';
   /** Where to resume looking for the record's end tag in `buf`. */
   private recSearch = 0;
-  private recIsRoot = false;
   private failure: ParseError | null = null;
 
   push(chunk: string): SourceItem[] {
@@ -637,7 +728,7 @@ class PubmedXmlSplitter implements IncrementalParser {
     this.compact();
     if (this.recPrefix.length > MAX_RECORD_CHARS) {
       const hint = pmidHint(this.recPrefix);
-      this.fail(new ParseError(`record ${this.recordCount + 1}${hint} is over ${MAX_RECORD_CHARS / 2 ** 20} MiB without its end tag </${this.recName}>: not a PubMed record`));
+      this.fail(new ParseError(`record ${this.o.recordCount + 1}${hint} is over ${MAX_RECORD_CHARS / 2 ** 20} MiB without its end tag </${this.recName}>: not a PubMed record`));
     }
     return items;
   }
@@ -652,19 +743,13 @@ class PubmedXmlSplitter implements IncrementalParser {
     const items = this.push('');
     const fail = (message: string): never => this.fail(new ParseError(message));
     if (this.inRecord) {
-      const n = this.recordCount + 1;
+      const n = this.o.recordCount + 1;
       const hint = pmidHint(this.recPrefix + this.buf.slice(this.recStart));
       fail(`truncated: record ${n}${hint} is not closed (the input ends inside <${this.recName}>)`);
     }
     const rest = this.buf.slice(this.pos);
-    if (this.phase === 'prolog') {
-      fail(this.sawInput ? 'not a PubMed XML file: no root element' : 'not a PubMed XML file: the input is empty');
-    }
-    if (this.phase === 'body') {
-      const after = this.recordCount > 0 ? ` after record ${this.recordCount}` : '';
-      fail(`truncated${after}: root element <${this.root}> is not closed`);
-    }
-    if (!isBlank(rest, 0, rest.length)) fail(`truncated after </${this.root}>: ${preview(rest, 0)}`);
+    const error = this.o.endError(isBlank(rest, 0, rest.length), () => preview(rest, 0));
+    if (error !== null) fail(error);
     return items;
   }
 
@@ -695,22 +780,16 @@ class PubmedXmlSplitter implements IncrementalParser {
         continue;
       }
       let pos = this.pos;
-      if (this.phase === 'prolog' && !this.sawInput) {
+      if (this.o.phase === 'prolog' && !this.o.sawInput) {
         if (pos < n && s.charCodeAt(pos) === 0xfeff) pos++;
         while (pos < n && isWs(s.charCodeAt(pos))) pos++;
         this.pos = pos;
         if (pos >= n) return;
-        this.sawInput = true;
+        this.o.sawInput = true;
         if (s.charCodeAt(pos) !== 60) throw new ParseError(`not XML: the input starts with ${preview(s, pos)}`);
       }
       const lt = s.indexOf('<', pos);
-      if (this.phase !== 'body' && !isBlank(s, pos, lt === -1 ? n : lt)) {
-        throw new ParseError(
-          this.phase === 'prolog'
-            ? `not XML: text before the root element: ${preview(s, pos)}`
-            : `unexpected text after </${this.root}>: ${preview(s, pos)}`,
-        );
-      }
+      if (this.o.phase !== 'body') this.o.text(isBlank(s, pos, lt === -1 ? n : lt), () => preview(s, pos));
       if (lt === -1 || lt + 1 >= n) {
         this.pos = lt === -1 ? n : lt;
         return;
@@ -734,31 +813,17 @@ class PubmedXmlSplitter implements IncrementalParser {
   }
 
   private skipMarkupDeclaration(s: string, lt: number): number {
-    const head = s.slice(lt, lt + 9);
-    if (head.startsWith('<!--')) {
-      const e = s.indexOf('-->', lt + 4);
-      return e === -1 ? -1 : e + 3;
-    }
-    if (head === '<![CDATA[' && this.phase === 'body') {
-      const e = s.indexOf(']]>', lt + 9);
-      return e === -1 ? -1 : e + 3;
-    }
-    if (head === '<!DOCTYPE' && this.phase === 'prolog') return doctypeEnd(s, lt + 9);
-    if (head.length < 9 && ['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(head))) return -1;
-    throw new ParseError(`${this.phase === 'prolog' ? 'not XML' : 'malformed XML'}: unexpected ${preview(s, lt)}`);
+    const kind = this.o.declaration(s.slice(lt, lt + 9), () => preview(s, lt));
+    if (kind === 'more') return -1;
+    if (kind === 'doctype') return doctypeEnd(s, lt + 9);
+    const e = kind === 'comment' ? s.indexOf('-->', lt + 4) : s.indexOf(']]>', lt + 9);
+    return e === -1 ? -1 : e + 3;
   }
 
   private endTag(s: string, lt: number): number {
     const gt = s.indexOf('>', lt + 2);
     if (gt === -1) return -1;
-    const name = trimXml(s.slice(lt + 2, gt));
-    const top = this.open[this.open.length - 1];
-    if (this.phase !== 'body' || top === undefined) {
-      throw new ParseError(`malformed XML: unexpected </${name}>${this.phase === 'after' ? ` after </${this.root}>` : ''}`);
-    }
-    if (name !== top) throw new ParseError(`malformed XML: </${name}> found where </${top}> was expected`);
-    this.open.pop();
-    if (this.open.length === 0) this.phase = 'after';
+    this.o.endTag(trimXml(s.slice(lt + 2, gt)));
     return gt + 1;
   }
 
@@ -767,50 +832,15 @@ class PubmedXmlSplitter implements IncrementalParser {
     try {
       end = readStartTag(s, lt);
     } catch (e) {
-      const what = this.phase === 'prolog' ? 'not XML' : `malformed XML after record ${this.recordCount}`;
-      throw new ParseError(`${what}: ${describeError(e)}`);
+      throw this.o.badTag(e);
     }
     if (end === -1) return -1;
-    const name = tagName;
-    if (this.phase === 'after') throw new ParseError(`malformed XML: a second root element <${name}> after </${this.root}>`);
-    if (this.phase === 'prolog') {
-      this.root = name;
-      this.phase = 'body';
-      if (RECORD_ROOTS.includes(name)) {
-        this.recIsRoot = true;
-        return this.startRecord(s, lt, end, name, items);
-      }
-      if (!SET_ROOTS.includes(name)) {
-        throw new ParseError(
-          `not a PubMed article file: the root element is <${name}>, expected one of ${[...SET_ROOTS, ...RECORD_ROOTS].map((r) => `<${r}>`).join(', ')}`,
-        );
-      }
-      if (tagSelfClosing) this.phase = 'after';
-      else this.open.push(name);
-      return end;
-    }
-    if (
-      name === 'PubmedArticle' ||
-      name === 'PubmedBookArticle' ||
-      name === 'DeleteCitation' ||
-      (name === 'MedlineCitation' && this.root === 'MedlineCitationSet')
-    ) {
-      return this.startRecord(s, lt, end, name, items);
-    }
-    if (!tagSelfClosing) {
-      if (this.open.length >= MAX_DEPTH) {
-        throw new ParseError(`malformed XML after record ${this.recordCount}: elements nested more than ${MAX_DEPTH} deep (PubMed's nest about a dozen)`);
-      }
-      this.open.push(name);
-    }
-    return end;
+    return this.o.startTag(tagName, tagSelfClosing) ? this.startRecord(s, lt, end, tagName, items) : end;
   }
 
   private startRecord(s: string, lt: number, tagEnd: number, name: string, items: SourceItem[]): number {
     if (tagSelfClosing) {
-      const raw = s.slice(lt, tagEnd);
-      this.emit(raw, items);
-      if (this.recIsRoot) this.phase = 'after';
+      this.emit(s.slice(lt, tagEnd), items);
       return tagEnd;
     }
     this.inRecord = true;
@@ -864,14 +894,13 @@ class PubmedXmlSplitter implements IncrementalParser {
       this.recPrefix = '';
       this.pos = end;
       this.emit(raw, items, tree);
-      if (this.recIsRoot) this.phase = 'after';
       return true;
     }
   }
 
   /** Yields the record, read from `tree` (parsed here when not given). */
   private emit(raw: string, items: SourceItem[], tree?: XmlElement | XmlSyntaxError): void {
-    emitRecord(raw, tree, ++this.recordCount, items);
+    emitRecord(raw, tree, this.o.recordDone(), items);
   }
 }
 
@@ -965,15 +994,11 @@ class PubmedByteSplitter {
   /** The latest chunk behind at most a short copied tail of the one before; records spanning chunks go to `recParts`. */
   private buf: Buffer = NO_BYTES;
   private pos = 0;
-  private phase: Phase = 'prolog';
+  /** Where it is in the file's structure outside records. */
+  private readonly o = new Outline();
   /** Whether the start has been looked at for a UTF-8 byte order mark (dropped, as the text decoder drops it). */
   private bomChecked = false;
   private ending = false;
-  private sawInput = false;
-  private root = '';
-  /** Open elements outside records, root first. */
-  private readonly open: string[] = [];
-  private recordCount = 0;
   private inRecord = false;
   /** Copies of the current record's bytes from earlier chunks, already searched for its end tag. */
   private recParts: Buffer[] = [];
@@ -985,7 +1010,6 @@ class PubmedByteSplitter {
   private recEndBytes: Buffer = NO_BYTES;
   /** Where to resume looking for the record's end tag in `buf`. */
   private recSearch = 0;
-  private recIsRoot = false;
   private failure: ParseError | null = null;
   /** Where `</PubmedArticle` occurs in the chunk being split, if the caller found them (see findEndTags). */
   private hits: Uint32Array | null = null;
@@ -996,7 +1020,7 @@ class PubmedByteSplitter {
    * is a splitter in the same state, the records before it aside.
    */
   get restingIn(): string | null {
-    return this.atRest() ? this.root : null;
+    return this.atRest() ? this.o.root : null;
   }
 
   /**
@@ -1005,23 +1029,24 @@ class PubmedByteSplitter {
    * the import has its threads split the file in pieces cut at record ends: see skip().
    */
   atRest(): boolean {
-    return this.failure === null && this.phase === 'body' && !this.inRecord && !this.recIsRoot && this.open.length === 1 && this.buf.length - this.pos === 0;
+    const o = this.o;
+    return this.failure === null && o.phase === 'body' && !this.inRecord && !o.recIsRoot && o.open.length === 1 && this.buf.length - this.pos === 0;
   }
 
   /** Counts `records` split by another splitter from this resting state, ending at rest too. */
   skip(records: number): void {
     if (!this.atRest()) throw new Error('skip() needs a splitter at rest');
-    this.recordCount += records;
+    this.o.recordCount += records;
   }
 
   /** A splitter resting inside the root element `root`, as atRest() describes, at its first record. */
   static resting(root: string): PubmedByteSplitter {
     const s = new PubmedByteSplitter();
     s.bomChecked = true;
-    s.sawInput = true;
-    s.phase = 'body';
-    s.root = root;
-    s.open.push(root);
+    s.o.sawInput = true;
+    s.o.phase = 'body';
+    s.o.root = root;
+    s.o.open.push(root);
     return s;
   }
 
@@ -1056,7 +1081,7 @@ class PubmedByteSplitter {
     this.hits = null;
     if (this.recPartsBytes > MAX_RECORD_CHARS) {
       const hint = pmidHint(this.recordHead());
-      this.fail(new ParseError(`record ${this.recordCount + 1}${hint} is over ${MAX_RECORD_CHARS / 2 ** 20} MiB without its end tag </${this.recName}>: not a PubMed record`));
+      this.fail(new ParseError(`record ${this.o.recordCount + 1}${hint} is over ${MAX_RECORD_CHARS / 2 ** 20} MiB without its end tag </${this.recName}>: not a PubMed record`));
     }
     return items;
   }
@@ -1071,17 +1096,11 @@ class PubmedByteSplitter {
     const items = this.push(NO_BYTES);
     const fail = (message: string): never => this.fail(new ParseError(message));
     if (this.inRecord) {
-      const n = this.recordCount + 1;
+      const n = this.o.recordCount + 1;
       fail(`truncated: record ${n}${pmidHint(this.recordHead())} is not closed (the input ends inside <${this.recName}>)`);
     }
-    if (this.phase === 'prolog') {
-      fail(this.sawInput ? 'not a PubMed XML file: no root element' : 'not a PubMed XML file: the input is empty');
-    }
-    if (this.phase === 'body') {
-      const after = this.recordCount > 0 ? ` after record ${this.recordCount}` : '';
-      fail(`truncated${after}: root element <${this.root}> is not closed`);
-    }
-    if (!isBlankBytes(this.buf, this.pos, this.buf.length)) fail(`truncated after </${this.root}>: ${this.preview(this.pos)}`);
+    const error = this.o.endError(isBlankBytes(this.buf, this.pos, this.buf.length), () => this.preview(this.pos));
+    if (error !== null) fail(error);
     return items;
   }
 
@@ -1123,21 +1142,15 @@ class PubmedByteSplitter {
         continue;
       }
       let pos = this.pos;
-      if (this.phase === 'prolog' && !this.sawInput) {
+      if (this.o.phase === 'prolog' && !this.o.sawInput) {
         while (pos < n && isWs(s[pos] as number)) pos++;
         this.pos = pos;
         if (pos >= n) return;
-        this.sawInput = true;
+        this.o.sawInput = true;
         if (s[pos] !== 60) throw new ParseError(`not XML: the input starts with ${this.preview(pos)}`);
       }
       const lt = s.indexOf(60, pos);
-      if (this.phase !== 'body' && !isBlankBytes(s, pos, lt === -1 ? n : lt)) {
-        throw new ParseError(
-          this.phase === 'prolog'
-            ? `not XML: text before the root element: ${this.preview(pos)}`
-            : `unexpected text after </${this.root}>: ${this.preview(pos)}`,
-        );
-      }
+      if (this.o.phase !== 'body') this.o.text(isBlankBytes(s, pos, lt === -1 ? n : lt), () => this.preview(pos));
       if (lt === -1 || lt + 1 >= n) {
         this.pos = lt === -1 ? n : lt;
         return;
@@ -1161,31 +1174,17 @@ class PubmedByteSplitter {
   }
 
   private skipMarkupDeclaration(s: Buffer, lt: number): number {
-    const head = latin1Of(s, lt, Math.min(s.length, lt + 9));
-    if (head.startsWith('<!--')) {
-      const e = s.indexOf('-->', lt + 4, 'latin1');
-      return e === -1 ? -1 : e + 3;
-    }
-    if (head === '<![CDATA[' && this.phase === 'body') {
-      const e = s.indexOf(']]>', lt + 9, 'latin1');
-      return e === -1 ? -1 : e + 3;
-    }
-    if (head === '<!DOCTYPE' && this.phase === 'prolog') return doctypeEndBytes(s, lt + 9);
-    if (head.length < 9 && ['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(head))) return -1;
-    throw new ParseError(`${this.phase === 'prolog' ? 'not XML' : 'malformed XML'}: unexpected ${this.preview(lt)}`);
+    const kind = this.o.declaration(latin1Of(s, lt, Math.min(s.length, lt + 9)), () => this.preview(lt));
+    if (kind === 'more') return -1;
+    if (kind === 'doctype') return doctypeEndBytes(s, lt + 9);
+    const e = kind === 'comment' ? s.indexOf('-->', lt + 4, 'latin1') : s.indexOf(']]>', lt + 9, 'latin1');
+    return e === -1 ? -1 : e + 3;
   }
 
   private endTag(s: Buffer, lt: number): number {
     const gt = s.indexOf(62, lt + 2);
     if (gt === -1) return -1;
-    const name = trimXml(latin1Of(s, lt + 2, gt));
-    const top = this.open[this.open.length - 1];
-    if (this.phase !== 'body' || top === undefined) {
-      throw new ParseError(`malformed XML: unexpected </${name}>${this.phase === 'after' ? ` after </${this.root}>` : ''}`);
-    }
-    if (name !== top) throw new ParseError(`malformed XML: </${name}> found where </${top}> was expected`);
-    this.open.pop();
-    if (this.open.length === 0) this.phase = 'after';
+    this.o.endTag(trimXml(latin1Of(s, lt + 2, gt)));
     return gt + 1;
   }
 
@@ -1205,49 +1204,15 @@ class PubmedByteSplitter {
     try {
       end = this.readTag(s, lt);
     } catch (e) {
-      const what = this.phase === 'prolog' ? 'not XML' : `malformed XML after record ${this.recordCount}`;
-      throw new ParseError(`${what}: ${describeError(e)}`);
+      throw this.o.badTag(e);
     }
     if (end === -1) return -1;
-    const name = tagName;
-    if (this.phase === 'after') throw new ParseError(`malformed XML: a second root element <${name}> after </${this.root}>`);
-    if (this.phase === 'prolog') {
-      this.root = name;
-      this.phase = 'body';
-      if (RECORD_ROOTS.includes(name)) {
-        this.recIsRoot = true;
-        return this.startRecord(s, lt, end, name, items);
-      }
-      if (!SET_ROOTS.includes(name)) {
-        throw new ParseError(
-          `not a PubMed article file: the root element is <${name}>, expected one of ${[...SET_ROOTS, ...RECORD_ROOTS].map((r) => `<${r}>`).join(', ')}`,
-        );
-      }
-      if (tagSelfClosing) this.phase = 'after';
-      else this.open.push(name);
-      return end;
-    }
-    if (
-      name === 'PubmedArticle' ||
-      name === 'PubmedBookArticle' ||
-      name === 'DeleteCitation' ||
-      (name === 'MedlineCitation' && this.root === 'MedlineCitationSet')
-    ) {
-      return this.startRecord(s, lt, end, name, items);
-    }
-    if (!tagSelfClosing) {
-      if (this.open.length >= MAX_DEPTH) {
-        throw new ParseError(`malformed XML after record ${this.recordCount}: elements nested more than ${MAX_DEPTH} deep (PubMed's nest about a dozen)`);
-      }
-      this.open.push(name);
-    }
-    return end;
+    return this.o.startTag(tagName, tagSelfClosing) ? this.startRecord(s, lt, end, tagName, items) : end;
   }
 
   private startRecord(s: Buffer, lt: number, tagEnd: number, name: string, items: SplitRecord[]): number {
     if (tagSelfClosing) {
-      items.push({ kind: 'record', bytes: s.subarray(lt, tagEnd), ordinal: ++this.recordCount });
-      if (this.recIsRoot) this.phase = 'after';
+      items.push({ kind: 'record', bytes: s.subarray(lt, tagEnd), ordinal: this.o.recordDone() });
       return tagEnd;
     }
     this.inRecord = true;
@@ -1310,8 +1275,7 @@ class PubmedByteSplitter {
       this.recParts = [];
       this.recPartsBytes = 0;
       this.pos = end;
-      items.push({ kind: 'record', bytes: record, ordinal: ++this.recordCount });
-      if (this.recIsRoot) this.phase = 'after';
+      items.push({ kind: 'record', bytes: record, ordinal: this.o.recordDone() });
       return true;
     }
   }
