@@ -131,11 +131,14 @@ export class ImportPool {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { worker: pick, resolve, reject });
       this.inFlight[pick] = (this.inFlight[pick] ?? 0) + 1;
-      const message = { ...batch, id };
-      // A shared buffer is shared as it is; a batch's own buffer is handed over, not copied. A span's own
-      // buffer is copied: the main thread may have to split it itself (see readSpan).
-      const handOver = batch.kind === 'records' && !(batch.bytes.buffer instanceof SharedArrayBuffer);
-      this.workers[pick]?.postMessage(message, handOver ? [batch.bytes.buffer as ArrayBuffer] : []);
+      // A shared buffer is shared as it is; a batch's own buffer is handed over, not copied. A span in a
+      // buffer of its own (a record too big for a shared one) goes as a copy of just its bytes, handed over:
+      // the main thread keeps the span, which it may have to split itself (see readSpan), and a copy of the
+      // whole buffer would have doubled it.
+      const shared = batch.bytes.buffer instanceof SharedArrayBuffer;
+      const bytes = shared || batch.kind === 'records' ? batch.bytes : new Uint8Array(batch.bytes);
+      const message = { ...batch, bytes, id };
+      this.workers[pick]?.postMessage(message, shared ? [] : [bytes.buffer as ArrayBuffer]);
     });
   }
 

@@ -235,14 +235,21 @@ const SPAN_BYTES = 1024 * 1024;
 /** The end tag spans are cut after (its last one in reach that the next record's start tag follows). */
 const SPAN_END = Buffer.from('</PubmedArticle>', 'latin1');
 const SPAN_NEXT = Buffer.from('<PubmedArticle', 'latin1');
+/** Bytes searched again before where the last search for a cut stopped: an end tag and the blanks after it. */
+const SEARCH_OVERLAP = 4096;
 
 /**
- * Where a span of the first `filled` bytes may end: just after the last </PubmedArticle> that blanks and the
- * next <PubmedArticle> follow, or -1. An end tag in a comment or CDATA section is rarely followed so; one
+ * Where a span of the first `filled` bytes may end: just after the last </PubmedArticle> at or after `from`
+ * that blanks and the next <PubmedArticle> follow, or -1. An end tag in a comment or CDATA section is rarely followed so; one
  * that is makes a span its thread finds does not end at rest, and the main thread splits it again.
  */
-function spanCut(r: Buffer, filled: number): number {
-  for (let at = r.lastIndexOf(SPAN_END, filled - SPAN_END.length); at > 0; at = r.lastIndexOf(SPAN_END, at - 1)) {
+function spanCut(r: Buffer, filled: number, from = 0): number {
+  // Searched backwards from the end, down to `from` at most: the bytes before it were searched already.
+  const window = r.subarray(from, filled);
+  for (let w = window.lastIndexOf(SPAN_END); w !== -1; w = w > 0 ? window.lastIndexOf(SPAN_END, w - 1) : -1) {
+    const at = from + w;
+    // Not at the very start: a span must hold a record.
+    if (at === 0) break;
     let i = at + SPAN_END.length;
     while (i < filled && (r[i] === 32 || r[i] === 10 || r[i] === 13 || r[i] === 9)) i++;
     const next = i + SPAN_NEXT.length;
@@ -468,6 +475,7 @@ export async function importFile(
     const n = filled;
     region = null;
     filled = 0;
+    cutSearched = 0;
     if (rest) {
       await take((splitter as IncrementalSplitter).push(rest.subarray(0, n)));
       // What the splitter keeps it copies: the buffer is free.
@@ -476,16 +484,20 @@ export async function importFile(
   };
   // Bytes the splitter was fed since spans last (re)started, looking for a record end it rests at.
   let startFed = 0;
+  // How much of `region` was searched for a cut without finding one.
+  let cutSearched = 0;
   /** While spans === 'start': feeds the splitter up to each record end tag in turn until it rests after one. */
   const startSpans = async (): Promise<void> => {
     const s = splitter as IncrementalSplitter;
     const r = region as Buffer;
     for (;;) {
-      const at = r.subarray(0, filled).indexOf(SPAN_END);
+      const at = r.subarray(0, filled).indexOf(SPAN_END, Math.max(0, cutSearched - SPAN_END.length));
       if (at === -1) {
+        cutSearched = filled;
         if (startFed + filled >= 4 * SPAN_BYTES) await spansOff();
         return;
       }
+      cutSearched = 0;
       const cut = at + SPAN_END.length;
       await take(s.push(r.subarray(0, cut)));
       r.copyWithin(0, cut, filled);
@@ -510,9 +522,15 @@ export async function importFile(
     append(chunk);
     if (spans === 'start') await startSpans();
     if (spans !== 'on' || filled < SPAN_BYTES) return;
-    const cut = spanCut(region as Buffer, filled);
+    // Only what came since the last search (and a little before, for a tag or blanks cut off by its end):
+    // searching the whole buffer again for each piece of a record of many megabytes took seconds.
+    const cut = spanCut(region as Buffer, filled, Math.max(0, cutSearched - SEARCH_OVERLAP));
     // No record end in reach: a record over a megabyte goes on growing the buffer until it ends.
-    if (cut === -1) return;
+    if (cut === -1) {
+      cutSearched = filled;
+      return;
+    }
+    cutSearched = 0;
     sendSpan(cut);
     await drain(false);
   };
