@@ -235,6 +235,8 @@ const SPAN_BYTES = 1024 * 1024;
 /** The end tag spans are cut after (its last one in reach that the next record's start tag follows). */
 const SPAN_END = Buffer.from('</PubmedArticle>', 'latin1');
 const SPAN_NEXT = Buffer.from('<PubmedArticle', 'latin1');
+/** The most a span may grow to while no record end is in reach (see feedSpans). */
+const SPAN_MAX_BYTES = 8 * SPAN_BYTES;
 /** Bytes searched again before where the last search for a cut stopped: an end tag and the blanks after it. */
 const SEARCH_OVERLAP = 4096;
 
@@ -525,9 +527,12 @@ export async function importFile(
     // Only what came since the last search (and a little before, for a tag or blanks cut off by its end):
     // searching the whole buffer again for each piece of a record of many megabytes took seconds.
     const cut = spanCut(region as Buffer, filled, Math.max(0, cutSearched - SEARCH_OVERLAP));
-    // No record end in reach: a record over a megabyte goes on growing the buffer until it ends.
+    // No record end in reach: a record over a megabyte goes on growing the buffer until it ends, up to
+    // SPAN_MAX_BYTES: past that (a record of many megabytes, or none that ends) the splitter here takes the
+    // file, with its limit on a record's size, and memory stays bounded.
     if (cut === -1) {
       cutSearched = filled;
+      if (filled >= SPAN_MAX_BYTES) await spansOff();
       return;
     }
     cutSearched = 0;

@@ -122,6 +122,23 @@ describe('import in spans', () => {
     expect(run.spans.length).toBeGreaterThan(2);
   });
 
+  it('goes back to cutting records here at a record of over 8 MiB, and at one that never ends', () => {
+    const recs = many(600, 90000001);
+    const at = recs.findIndex((r, i) => i >= 300 && r.includes('<AbstractText'));
+    recs[at] = (recs[at] as string).replace(/<AbstractText([^>]*)>/, (m) => `${m}${'a long abstract '.repeat(600_000)}`);
+    expect((recs[at] as string).length).toBeGreaterThan(9 * 2 ** 20);
+    const run = agree('huge-record.xml', articleSet(recs));
+    expect(run.summary).toMatchObject({ added: 600, failed: 0 });
+    // Spans before it; none after, the rest of the file being cut here.
+    expect(run.spans.length).toBeGreaterThan(0);
+    const spanned = run.spans.reduce((n, [bytes]) => n + bytes, 0);
+    expect(spanned).toBeLessThan(Buffer.byteLength(articleSet(recs)) / 2);
+    // A record that never ends, in a file of 12 MiB: the single-threaded error, not a buffer growing to the end.
+    const cut = articleSet(many(300, 90000001)) .replace('</PubmedArticleSet>\n', '') + `<PubmedArticle><MedlineCitation>${'x'.repeat(12 * 2 ** 20)}`;
+    const broken = agree('never-ends.xml', cut);
+    expect(broken.summary.files[0]).toMatchObject({ ok: false, error: expect.stringMatching(/truncated: record 301 is not closed/) });
+  });
+
   it('cuts records here, without spans, in a set that is not of PubmedArticles', () => {
     const books = Array.from({ length: 400 }, (_, i) => renumbered(book, 90000001 + i));
     const run = agree('books.xml', `<?xml version="1.0"?>\n<PubmedBookArticleSet>\n${books.join('\n')}\n</PubmedBookArticleSet>\n`);
