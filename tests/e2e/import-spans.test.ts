@@ -21,6 +21,13 @@ const book = (() => {
 
 /** `n` real articles under new PMIDs from `first`, as a list of record texts. */
 const many = (n: number, first: number): string[] => Array.from({ length: n }, (_, i) => renumbered(articles[i % articles.length] as string, first + i));
+/** `n` articles as `many` makes them, the first with an abstract from the middle on made `repeat` phrases longer. */
+function withLongRecord(n: number, repeat: number): string[] {
+  const recs = many(n, 90000001);
+  const at = recs.findIndex((r, i) => i >= n / 2 && r.includes('<AbstractText'));
+  recs[at] = (recs[at] as string).replace(/<AbstractText([^>]*)>/, (m) => `${m}${'a long abstract '.repeat(repeat)}`);
+  return recs;
+}
 const articleSet = (recs: string[]): string => `<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n${recs.join('\n')}\n</PubmedArticleSet>\n`;
 
 interface SpanRun {
@@ -113,20 +120,16 @@ describe('import in spans', () => {
   });
 
   it('stores a record bigger than a shared buffer, cut from the middle of the file', () => {
-    const recs = many(600, 90000001);
-    const at = recs.findIndex((r, i) => i >= 300 && r.includes('<AbstractText'));
-    recs[at] = (recs[at] as string).replace(/<AbstractText([^>]*)>/, (m) => `${m}${'a long abstract '.repeat(200_000)}`);
-    expect((recs[at] as string).length).toBeGreaterThan(3 * 2 ** 20);
+    const recs = withLongRecord(600, 200_000);
+    expect(Math.max(...recs.map((r) => r.length))).toBeGreaterThan(3 * 2 ** 20);
     const run = agree('big-record.xml', articleSet(recs));
     expect(run.summary).toMatchObject({ added: 600, failed: 0 });
     expect(run.spans.length).toBeGreaterThan(2);
   });
 
   it('goes back to cutting records here at a record of over 8 MiB, and at one that never ends', () => {
-    const recs = many(600, 90000001);
-    const at = recs.findIndex((r, i) => i >= 300 && r.includes('<AbstractText'));
-    recs[at] = (recs[at] as string).replace(/<AbstractText([^>]*)>/, (m) => `${m}${'a long abstract '.repeat(600_000)}`);
-    expect((recs[at] as string).length).toBeGreaterThan(9 * 2 ** 20);
+    const recs = withLongRecord(600, 600_000);
+    expect(Math.max(...recs.map((r) => r.length))).toBeGreaterThan(9 * 2 ** 20);
     const run = agree('huge-record.xml', articleSet(recs));
     expect(run.summary).toMatchObject({ added: 600, failed: 0 });
     // Spans before it; none after, the rest of the file being cut here.
