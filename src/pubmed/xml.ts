@@ -600,7 +600,7 @@ function emitRecord(raw: string, tree: XmlElement | XmlSyntaxError | undefined, 
   }
 }
 
-/** Where a declaration that starts `<!` ends: what kind it is by its first 9 characters (`head`), or -1 for more input. */
+/** What a declaration that starts `<!` is, by its first 9 characters; 'more' when they have not all arrived. */
 type Declaration = 'comment' | 'cdata' | 'doctype' | 'more';
 
 /**
@@ -651,7 +651,7 @@ class Outline {
     return new ParseError(`${what}: ${describeError(e)}`);
   }
 
-  /** A start tag outside records, read into tagName and tagSelfClosing: true when it starts a record. */
+  /** A start tag outside records, by its name and whether it closes itself: true when it starts a record. */
   startTag(name: string, selfClosing: boolean): boolean {
     if (this.phase === 'after') throw new ParseError(`malformed XML: a second root element <${name}> after </${this.root}>`);
     if (this.phase === 'prolog') {
