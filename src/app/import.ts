@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
+import { OpenFile, PIECE_BYTES, READ_BYTES } from './file-bytes.js';
 import { flushAhead, withRollbackJournal, type Db } from '../store/db.js';
 import { PaperStore } from '../store/papers.js';
 import { createXmlByteSplitter, createXmlParser, declaredEncoding, findEndTags, type IncrementalSplitter, type SplitRecord } from '../pubmed/xml.js';
@@ -46,8 +47,8 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
   }
 }
 
-/** The bytes of a stream, gunzipped first when it starts with the gzip magic bytes. */
-async function* inflate(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** The bytes of a stream, gunzipped first when it starts with the gzip magic bytes (then `seen.gzip` is set). */
+async function* inflate(bytes: AsyncIterable<Buffer>, seen: { gzip: boolean }): AsyncGenerator<Buffer> {
   const it = bytes[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   while (head.length < 2) {
@@ -57,6 +58,7 @@ async function* inflate(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   }
   const all = prepend(head, it);
   if (head[0] === 0x1f && head[1] === 0x8b) {
+    seen.gzip = true;
     // Inflated 1 MiB at a time, handed on in 64 KiB pieces like a plain file's: at zlib's default 16 KiB,
     // handling the pieces cost the main thread 2.6 s of a 1.5 GB import; 1 MiB against 64 KiB took a
     // 20,000-record .gz from 2.40-2.58 s to 2.17-2.22 s (peak 190 -> 202 MiB).
@@ -110,64 +112,6 @@ async function* utf8Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
   }
   const tail = decoder.decode();
   if (tail) yield tail;
-}
-
-/** The bytes of a file, or of standard input for '-'. */
-function openBytes(file: string, stdin: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  return file === STDIN ? stdin : readPieces(file);
-}
-
-/** Bytes read from the file at a time, into one buffer used again for every read. */
-const READ_BYTES = 1024 * 1024;
-/** The size of the pieces a read is handed on in. */
-const PIECE_BYTES = 64 * 1024;
-
-/**
- * A file's bytes: read 1 MiB at a time into one buffer kept for the whole file, and handed on in 64 KiB
- * views of it. Each view holds only until the next is asked for: every reader of a plain file copies what it
- * keeps at once (into a string, or a concatenated head). A gzipped file's pieces are copies instead, since
- * the gunzip stream may hold several before it inflates them. Against fs.createReadStream's 64 KiB reads,
- * each into a new buffer, a 20,000-record import went from 2.0-2.05 s to 1.67-1.79 s, within 10 MiB of the
- * peak memory: the main thread is the import's bottleneck, and the stream spent about 0.2 s of it on each
- * read's new buffer and its way through the stream. Pieces, not 1 MiB chunks, because a string of a whole MiB
- * per chunk raised the peak to 237-243 MiB.
- */
-async function* readPieces(file: string): AsyncGenerator<Buffer> {
-  const fd = await new Promise<number>((resolve, reject) => fs.open(file, 'r', (e, d) => (e ? reject(e) : resolve(d))));
-  const readInto = (buf: Buffer): Promise<number> =>
-    new Promise<number>((resolve, reject) => fs.read(fd, buf, 0, READ_BYTES, null, (e, n) => (e ? reject(e) : resolve(n))));
-  let next: Promise<number> | null = null;
-  try {
-    // A regular file is read one buffer ahead: the next read runs on libuv's threads while this one's pieces
-    // are cut up, instead of the main thread (the import's bottleneck) waiting for each (20,000 records: 1.70
-    // -> 1.64 s). Not a FIFO or a device, whose read may wait for ever on a writer: it could not be abandoned.
-    const ahead = await new Promise<boolean>((resolve) => fs.fstat(fd, (e, st) => resolve(!e && st.isFile())));
-    const bufs = ahead ? [Buffer.allocUnsafeSlow(READ_BYTES), Buffer.allocUnsafeSlow(READ_BYTES)] : [Buffer.allocUnsafeSlow(READ_BYTES)];
-    // Pieces are copied until the file's first two bytes have shown it is not gzip (a FIFO may give them one
-    // read at a time).
-    const magic: number[] = [];
-    let copy: boolean | null = null;
-    next = readInto(bufs[0] as Buffer);
-    for (let k = 0; ; k = (k + 1) % bufs.length) {
-      const buf = bufs[k] as Buffer;
-      const got = await (next as Promise<number>);
-      next = null;
-      if (got === 0) return;
-      if (ahead) next = readInto(bufs[(k + 1) % bufs.length] as Buffer);
-      for (let i = 0; magic.length < 2 && i < got; i++) magic.push(buf[i] as number);
-      if (copy === null && magic.length === 2) copy = magic[0] === 0x1f && magic[1] === 0x8b;
-      for (let at = 0; at < got; at += PIECE_BYTES) {
-        const piece = buf.subarray(at, Math.min(got, at + PIECE_BYTES));
-        yield copy === false ? piece : Buffer.from(piece);
-      }
-      if (!ahead) next = readInto(buf);
-    }
-  } finally {
-    // A read still running must end before the descriptor is closed (its number could be reused meanwhile).
-    await next?.catch(() => 0);
-    // Awaited, so that a file the import has finished with is closed by the time it returns.
-    await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
-  }
 }
 
 /** The name `import -` reads standard input by. */
@@ -434,16 +378,20 @@ export async function importFile(
   // The bytes read and not yet split or sent, at the start of `region`.
   let region: Buffer | null = null;
   let filled = 0;
-  const append = (chunk: Buffer): void => {
+  /** `region`, with room for `n` more bytes after the `filled` ones. */
+  const roomFor = (n: number): Buffer => {
     region ??= pool?.region() ?? null;
-    if (!region || filled + chunk.length > region.length) {
+    if (!region || filled + n > region.length) {
       // The first, or a record too big for the rest of a shared buffer: one of its own.
-      const grown = Buffer.allocUnsafeSlow(Math.max(SPAN_BYTES * 2, 2 * (filled + chunk.length)));
+      const grown = Buffer.allocUnsafeSlow(Math.max(SPAN_BYTES * 2, 2 * (filled + n)));
       region?.copy(grown, 0, 0, filled);
       if (region) pool?.release(region);
       region = grown;
     }
-    chunk.copy(region, filled);
+    return region;
+  };
+  const append = (chunk: Buffer): void => {
+    chunk.copy(roomFor(chunk.length), filled);
     filled += chunk.length;
   };
   const sendSpan = (cut: number): void => {
@@ -522,6 +470,10 @@ export async function importFile(
   };
   const feedSpans = async (chunk: Buffer): Promise<void> => {
     append(chunk);
+    await spanStep();
+  };
+  /** With spans, once new bytes are in `region`: sends a span if one is ready. */
+  const spanStep = async (): Promise<void> => {
     if (spans === 'start') await startSpans();
     if (spans !== 'on' || filled < SPAN_BYTES) return;
     // Only what came since the last search (and a little before, for a tag or blanks cut off by its end):
@@ -540,10 +492,41 @@ export async function importFile(
     await drain(false);
   };
 
+  /**
+   * The rest of a plain file, with spans: each read goes straight into `region` after the bytes waiting
+   * there, up to a megabyte (what a span is cut from), and only what follows a span's cut is copied, to the
+   * next buffer. Against reading into one buffer and copying each 64 KiB piece into the span's, a
+   * 20,000-record import went from 1.58 to 1.53 s (medians of 6; CPU 2.72 -> 2.59 s). Once spans are off (spansOff), the bytes go
+   * through the splitter here as they do from any other file.
+   */
+  const readSpans = async (from: OpenFile): Promise<void> => {
+    const split = splitter as IncrementalSplitter;
+    let scratch: Buffer | null = null;
+    for (;;) {
+      if (spans === 'off') {
+        scratch ??= Buffer.allocUnsafeSlow(READ_BYTES);
+        const got = await from.read(scratch, 0, READ_BYTES);
+        if (got === 0) return;
+        bytesSeen += got;
+        for (let i = 0; i < got; i += PIECE_BYTES) await take(split.push(scratch.subarray(i, Math.min(got, i + PIECE_BYTES))));
+        continue;
+      }
+      // A read of the room a shared buffer has left, or, when less than a piece is left, into a bigger one.
+      const r = roomFor(Math.min(PIECE_BYTES, READ_BYTES));
+      const got = await from.read(r, filled, Math.min(READ_BYTES, r.length - filled));
+      if (got === 0) return;
+      bytesSeen += got;
+      filled += got;
+      await spanStep();
+    }
+  };
   let bytes: AsyncIterator<Buffer> | null = null;
+  let opened: OpenFile | null = null;
+  const gz = { gzip: false };
   try {
     try {
-      bytes = inflate(openBytes(file, stdin))[Symbol.asyncIterator]();
+      opened = file === STDIN ? null : await OpenFile.open(file);
+      bytes = inflate(opened?.pieces() ?? stdin, gz)[Symbol.asyncIterator]();
       // Enough of the start to tell XML from MEDLINE text, and the whole XML declaration if there is one.
       let head = Buffer.alloc(0);
       const start = (): string => new TextDecoder('utf-8').decode(head).replace(/^[\uFEFF \t\r\n]+/, '');
@@ -578,17 +561,27 @@ export async function importFile(
         throw new ImportFailure(`--labels reads the decisions in CSV and RIS exports, and this is ${result.format === 'pubmed-xml' ? 'PubMed XML' : 'MEDLINE text'}: import it without --labels`);
       }
       db.exec('BEGIN IMMEDIATE');
-      const chunks = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : prepend(head, bytes);
+      const transcoded = encoding !== null && LATIN1_NAMES.has(encoding) ? latin1ToUtf8(prepend(head, bytes)) : null;
+      const chunks = transcoded ?? prepend(head, bytes);
       if (result.format === 'pubmed-xml' && threads) {
         if (file !== STDIN && sizeOnDisk(file) >= threads.upFrontBytes) early = threads.pool();
         const split = createXmlByteSplitter();
         splitter = split;
         if (early) spans = 'start';
         // The records a push returns may be views of the chunk: take() copies them before the next read.
-        for await (const chunk of chunks) {
-          bytesSeen += chunk.length;
-          if (spans === 'off') await take(split.push(chunk));
-          else await feedSpans(chunk);
+        if (spans === 'start' && opened?.regular && !gz.gzip && chunks !== transcoded && opened.position === head.length) {
+          // A plain file's bytes are read straight into the shared buffers spans go in, not read into one
+          // buffer and copied piece by piece into another (see readSpans).
+          await bytes.return?.(undefined);
+          bytesSeen += head.length;
+          await feedSpans(head);
+          await readSpans(opened);
+        } else {
+          for await (const chunk of chunks) {
+            bytesSeen += chunk.length;
+            if (spans === 'off') await take(split.push(chunk));
+            else await feedSpans(chunk);
+          }
         }
         if (spans !== 'off') await spansOff();
         await take(split.end());
@@ -643,6 +636,7 @@ export async function importFile(
   if (region !== null) (pool as ImportPool | null)?.release(region as Buffer);
   // A file that failed part-way is closed now, not left open until the process exits.
   await (bytes as AsyncIterator<Buffer> | null)?.return?.(undefined).catch(() => undefined);
+  await (opened as OpenFile | null)?.close();
   return result;
 }
 
