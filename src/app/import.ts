@@ -496,8 +496,8 @@ export async function importFile(
    * The rest of a plain file, with spans: each read goes straight into `region` after the bytes waiting
    * there, up to a megabyte (what a span is cut from), and only what follows a span's cut is copied, to the
    * next buffer. Against reading into one buffer and copying each 64 KiB piece into the span's, a
-   * 20,000-record import went from 1.58 to 1.53 s (medians of 6; CPU 2.72 -> 2.59 s). Once spans are off (spansOff), the bytes go
-   * through the splitter here as they do from any other file.
+   * 20,000-record import went from 1.58 to 1.53 s (medians of 6; CPU 2.72 -> 2.59 s). Once spans are off
+   * (spansOff), the bytes go through the splitter here as they do from any other file.
    */
   const readSpans = async (from: OpenFile): Promise<void> => {
     const split = splitter as IncrementalSplitter;
@@ -512,7 +512,7 @@ export async function importFile(
         continue;
       }
       // A read of the room a shared buffer has left, or, when less than a piece is left, into a bigger one.
-      const r = roomFor(Math.min(PIECE_BYTES, READ_BYTES));
+      const r = roomFor(PIECE_BYTES);
       const got = await from.read(r, filled, Math.min(READ_BYTES, r.length - filled));
       if (got === 0) return;
       bytesSeen += got;
@@ -569,7 +569,7 @@ export async function importFile(
         splitter = split;
         if (early) spans = 'start';
         // The records a push returns may be views of the chunk: take() copies them before the next read.
-        if (spans === 'start' && opened?.regular && !gz.gzip && chunks !== transcoded && opened.position === head.length) {
+        if (spans === 'start' && opened?.regular && !gz.gzip && transcoded === null && opened.position === head.length) {
           // A plain file's bytes are read straight into the shared buffers spans go in, not read into one
           // buffer and copied piece by piece into another (see readSpans).
           await bytes.return?.(undefined);

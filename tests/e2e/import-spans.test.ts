@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +62,7 @@ function importAlone(file: string, db: string): SpanRun['summary'] {
 }
 
 /** Both imports of a file, their summaries equal, the spans' libraries equal; returns the span run. */
-function agree(name: string, text: string): SpanRun {
+function agree(name: string, text: string | Buffer): SpanRun {
   const dir = tempDir();
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
@@ -140,6 +141,18 @@ describe('import in spans', () => {
     const cut = articleSet(many(300, 90000001)) .replace('</PubmedArticleSet>\n', '') + `<PubmedArticle><MedlineCitation>${'x'.repeat(12 * 2 ** 20)}`;
     const broken = agree('never-ends.xml', cut);
     expect(broken.summary.files[0]).toMatchObject({ ok: false, error: expect.stringMatching(/truncated: record 301 is not closed/) });
+  });
+
+  it('goes in spans from a gzipped file and from an ISO-8859-1 one too, whose bytes are copied in, not read straight', () => {
+    const text = articleSet(many(1200, 90000001));
+    const gzipped = agree('long.xml.gz', zlib.gzipSync(text));
+    expect(gzipped.summary).toMatchObject({ added: 1200, failed: 0 });
+    expect(gzipped.spans.length).toBeGreaterThan(10);
+    // Latin-1 with a character past ASCII in a title: transcoded to UTF-8 before the split.
+    const latin1 = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(/[^\x00-\xff]/g, '?').replace('<ArticleTitle>', '<ArticleTitle>Caf\u00e9 ');
+    const transcoded = agree('latin1.xml', Buffer.from(latin1, 'latin1'));
+    expect(transcoded.summary).toMatchObject({ added: 1200, failed: 0 });
+    expect(transcoded.spans.length).toBeGreaterThan(10);
   });
 
   it('cuts records here, without spans, in a set that is not of PubmedArticles', () => {
