@@ -53,9 +53,9 @@ export function timed(cmd, argv, check, env = process.env) {
   return { secs, mib: kib / 1024, cpu: user + sys };
 }
 
-/** The xtract command the import is compared with: PMID, year, DOI, authors, MeSH, title and abstract, one line a record. */
+/** The xtract command the import is compared with: PMID, year, DOI, authors, MeSH, title and abstract, one line a record (of `file`, or of standard input for null). */
 export const xtractArgs = (file) => [
-  '-strict', '-compress', '-input', file, '-pattern', 'PubmedArticle',
+  '-strict', '-compress', ...(file === null ? [] : ['-input', file]), '-pattern', 'PubmedArticle',
   '-element', 'MedlineCitation/PMID',
   '-block', 'PubDate', '-element', 'Year',
   '-block', 'ArticleId', '-if', '@IdType', '-equals', 'doi', '-element', 'ArticleId',

@@ -44,7 +44,7 @@ if (haveXtract) engines.push({ name: 'xtract -strict -compress (.xml)', file: pl
 // ratios stay against xtract on the plain file, the issue's measure.
 const XTRACT_GZ = 'xtract -strict -compress on the .xml.gz, piped from gunzip -c';
 if (haveXtract) engines.push({ name: XTRACT_GZ, file: gz, run: () =>
-  timed('/bin/sh', ['-c', 'f=$0; x=$1; shift; gunzip -c "$f" | "$x" "$@"', gz, XTRACT, ...xtractArgs('-').filter((a, i, all) => !(a === '-input' || all[i - 1] === '-input'))], (out) => {
+  timed('/bin/sh', ['-c', 'f=$0; x=$1; shift; gunzip -c "$f" | "$x" "$@"', gz, XTRACT, ...xtractArgs(null)], (out) => {
     const lines = out.split('\n').filter(Boolean).length;
     if (lines !== records) throw new Error(`gunzip | xtract printed ${lines} lines, expected ${records}`);
   }) });
