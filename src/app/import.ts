@@ -397,16 +397,12 @@ export async function importFile(
   const sendSpan = (cut: number): void => {
     const full = region as Buffer;
     const span = full.subarray(0, cut);
-    const rest = filled - cut;
+    const end = filled;
     // What follows the cut (most often part of a record) starts the next buffer.
-    let next = (pool as ImportPool).region();
-    if (!next || rest > next.length) {
-      if (next) (pool as ImportPool).release(next);
-      next = Buffer.allocUnsafeSlow(Math.max(SPAN_BYTES * 2, 2 * rest));
-    }
-    full.copy(next, 0, cut, filled);
-    region = next;
-    filled = rest;
+    region = null;
+    filled = 0;
+    full.copy(roomFor(end - cut), 0, cut, end);
+    filled = end - cut;
     const slot: Slot = { bytes: span, span: true, batch: null, failed: null, done: Promise.resolve() };
     // Work either side can do goes to the one with time to spare: while the threads hold enough to do
     // (they are the busier), the record ends are found and the records hashed here; else there.
